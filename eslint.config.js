@@ -1,0 +1,115 @@
+// Lint rules, including the layer rules: shared <- engine <- API <- shell/UI, enforced here.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'crypto',
+  'stream',
+  'stream/*',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'url',
+  'util',
+  'events',
+  'worker_threads',
+  'zlib',
+  'buffer',
+];
+const nativeOrShell = ['electron', 'electron/*', 'better-sqlite3', 'chokidar'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'renderer/dist/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      globals: {
+        console: 'readonly',
+        process: 'readonly',
+        URL: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        fetch: 'readonly',
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+      eqeqeq: ['error', 'always'],
+      'no-console': 'off',
+    },
+  },
+  {
+    // shared/ is pure TypeScript: the contract and model types, importable from the UI.
+    files: ['shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, ...nativeOrShell],
+              message: 'shared/ must stay free of Node and Electron: it is imported by the UI.',
+            },
+            {
+              group: ['**/main/**', '**/renderer/**', '**/preload/**'],
+              message: 'shared/ depends on nothing else in the repo.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The engine is plain Node: never Electron, never the shell or the UI; time comes from clock.ts.
+    files: ['main/engine/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['electron', 'electron/*'], message: 'The engine runs without Electron.' },
+            {
+              group: ['**/main/app/**', '**/app/**', '**/renderer/**', '**/preload/**'],
+              message: 'The engine must not depend on the shell or the UI.',
+            },
+          ],
+        },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+          message: 'Read the time from the injected Clock (main/engine/clock.ts).',
+        },
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Read the time from the injected Clock (main/engine/clock.ts).',
+        },
+      ],
+    },
+  },
+  {
+    files: ['main/engine/clock.ts', 'main/engine/**/*.test.ts', 'main/engine/**/testing/**/*.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  {
+    files: ['bin/**/*.js', 'eslint.config.js', 'scripts/**/*.{js,mjs}'],
+    languageOptions: { globals: { console: 'readonly', process: 'readonly', URL: 'readonly' } },
+  },
+);

@@ -1,0 +1,4 @@
+export type * from './wedding.js';
+export type * from './file.js';
+export type * from './destination.js';
+export type * from './snapshot.js';
