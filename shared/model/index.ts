@@ -2,3 +2,4 @@ export type * from './wedding.js';
 export type * from './file.js';
 export type * from './destination.js';
 export type * from './snapshot.js';
+export type * from './status.js';

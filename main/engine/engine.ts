@@ -1,0 +1,364 @@
+import { EventEmitter } from 'node:events';
+import { relative, resolve, sep } from 'node:path';
+import type { StatusReport } from '../../shared/model/status.js';
+import type { WeddingStatus } from '../../shared/model/wedding.js';
+import { systemClock, type Clock } from './clock.js';
+import { ConfigError, loadConfig } from './config/config-file.js';
+import { databaseFile, lockFile } from './config/home.js';
+import type { Config } from './config/schema.js';
+import { errorKind } from './destinations/errors.js';
+import { createDestination, describeLocation } from './destinations/factory.js';
+import { BandwidthLimiter, DestinationMetrics, wrapDestination } from './destinations/wrap/index.js';
+import { Intake } from './intake/intake.js';
+import { reconcile, type ReconcileResult } from './intake/reconcile.js';
+import { acquireLock } from './lock.js';
+import { backupFile, type BackupOutcome } from './pipeline/backup-file.js';
+import { writeSnapshots } from './pipeline/snapshot.js';
+import { Repository } from './repo/repository.js';
+import { restore, type RestoreRequest, type RestoreResult } from './restore/restorer.js';
+import { retryDelay, Scheduler, type JobResult } from './scheduler/scheduler.js';
+import { verifyReplicas, type VerifyResult } from './scrub/verify.js';
+import type { Job } from './store/queue.js';
+import { Store } from './store/store.js';
+import { FolderWatcher } from './watch/watcher.js';
+
+export interface EngineOptions {
+  home: string;
+  clock?: Clock;
+  /** Wait after the last upload of a wedding before writing its snapshot (default 30 s). */
+  snapshotDelayMs?: number;
+}
+
+/** Events the engine emits for progress output and, later, the UI's live stream. */
+export interface EngineEvents {
+  read: [bytes: number];
+  file: [path: string, outcome: BackupOutcome];
+  snapshot: [written: string];
+  problem: [message: string];
+}
+
+/**
+ * The composition root of the engine: config, store, destinations (wrapped with retry, throttling
+ * and metrics), intake, scheduler and watcher. The CLI and, later, the local API drive it.
+ */
+export class Engine extends EventEmitter<EngineEvents> {
+  readonly clock: Clock;
+  readonly store: Store;
+  readonly repos: Repository[];
+  readonly metrics = new Map<string, DestinationMetrics>();
+  private readonly intake: Intake;
+  private readonly scheduler: Scheduler;
+  private releaseLock: (() => void) | undefined;
+
+  private constructor(
+    readonly home: string,
+    readonly config: Config,
+    opts: EngineOptions,
+  ) {
+    super();
+    this.clock = opts.clock ?? systemClock;
+    this.store = Store.open(databaseFile(home));
+    const bandwidth = config.transfer.bandwidthLimit
+      ? new BandwidthLimiter(this.clock, config.transfer.bandwidthLimit)
+      : undefined;
+    this.repos = config.destinations
+      .filter((d) => d.enabled)
+      .map((d) => {
+        const metrics = new DestinationMetrics(this.clock);
+        this.metrics.set(d.name, metrics);
+        const wrapped = wrapDestination(createDestination(d), {
+          clock: this.clock,
+          concurrency: Math.max(4, config.transfer.concurrency * 2),
+          metrics,
+          ...(bandwidth ? { bandwidth } : {}),
+          retry: d.kind === 'local' ? { maxAttempts: 2 } : {},
+        });
+        return new Repository(wrapped, config.installId);
+      });
+    this.intake = new Intake(this.store, this.clock, opts.snapshotDelayMs ?? 30_000);
+    this.scheduler = new Scheduler(
+      this.store,
+      this.clock,
+      { upload: (job) => this.runUpload(job), snapshot: (job) => this.runSnapshot(job) },
+      { concurrency: config.transfer.concurrency },
+    );
+  }
+
+  /** Opens the engine on a home that has a config (`keepsake init` makes one). */
+  static open(opts: EngineOptions): Engine {
+    const config = loadConfig(opts.home);
+    if (!config) throw new ConfigError(`No Keepsake config in ${opts.home}: run \`keepsake init\` first.`);
+    return new Engine(opts.home, config, opts);
+  }
+
+  /** Copies each file needs: the configured number, or every enabled destination. */
+  get target(): number {
+    const c = this.config.protection.copies;
+    return c === 'all' ? Math.max(1, this.repos.length) : c;
+  }
+
+  /**
+   * Takes the home's lock and gets ready to work: jobs left running by a crash are queued again,
+   * watched folders are synced from the config, repositories are checked and their leftover staging
+   * uploads removed. An unreachable destination is reported, not fatal: its jobs wait for it.
+   */
+  async prepare(): Promise<void> {
+    if (!this.releaseLock) this.releaseLock = acquireLock(lockFile(this.home));
+    const now = this.clock.now();
+    this.store.queue.releaseAll(now);
+    this.syncFolders();
+    await Promise.all(
+      this.repos.map(async (repo) => {
+        try {
+          await repo.open();
+          await repo.cleanStaging();
+        } catch (err) {
+          this.emit('problem', (err as Error).message);
+        }
+      }),
+    );
+    // Files whose protection changed meaning (destinations or target changed) are looked at again.
+    for (const f of this.store.files.unprotected()) {
+      if (f.state === 'protected' && this.copiesOf(f.hash) >= this.target) continue;
+      this.store.queue.enqueue('upload', String(f.id), now);
+    }
+  }
+
+  private syncFolders(): void {
+    const now = this.clock.now();
+    const wanted = new Map(this.config.folders.map((f) => [resolve(f.path), f.kind]));
+    for (const f of this.store.folders.list()) if (!wanted.has(f.path)) this.store.folders.remove(f.path);
+    for (const [path, kind] of wanted) this.store.folders.add(path, kind, now);
+  }
+
+  /** The start-up reconcile scan of every watched folder. */
+  async scan(opts: { signal?: AbortSignal; onFile?: (n: number) => void } = {}): Promise<ReconcileResult> {
+    const result = await reconcile(this.store, this.intake, opts);
+    this.scheduler.wake();
+    return result;
+  }
+
+  /** `backup --once`: scan, back up everything pending, write snapshots; returns the status after. */
+  async backupOnce(signal?: AbortSignal): Promise<StatusReport> {
+    await this.prepare();
+    await this.scan(signal ? { signal } : {});
+    await this.scheduler.drain(5000, signal);
+    // Snapshots of weddings touched in this run are written now rather than after the usual delay.
+    this.store.db
+      .prepare(`UPDATE jobs SET run_after = ? WHERE kind = 'snapshot' AND state = 'queued'`)
+      .run(this.clock.now());
+    await this.scheduler.drain(0, signal);
+    return this.status();
+  }
+
+  /** Watches and backs up until `signal` aborts; in-flight work finishes before it resolves. */
+  async run(signal: AbortSignal, onReady?: () => void): Promise<void> {
+    await this.prepare();
+    const watcher = new FolderWatcher([], { stableMs: this.config.watch.stableMs, clock: this.clock });
+    watcher.on('file', (f) => void this.intake.seen(f).then((queued) => queued && this.scheduler.wake()));
+    watcher.on('removed', (r) => this.intake.removed(r.path, r.folder));
+    watcher.on('error', (e) => {
+      this.intake.problem(e.path, e.message);
+      this.emit('problem', `${e.path}: ${e.message}`);
+    });
+    for (const f of this.store.folders.list()) await watcher.addRoot(f.path);
+    const scheduling = this.scheduler.run(signal);
+    await this.scan({ signal }).catch((err: unknown) => {
+      if (!signal.aborted) this.emit('problem', `scan failed: ${(err as Error).message}`);
+    });
+    onReady?.();
+    await scheduling;
+    await watcher.close();
+  }
+
+  private async runUpload(job: Job): Promise<JobResult> {
+    const file = this.store.files.byId(Number(job.subject));
+    if (!file || file.state === 'deleted') return { ok: true };
+    const outcome = await backupFile(
+      {
+        store: this.store,
+        clock: this.clock,
+        repos: this.repos,
+        target: this.target,
+        onRead: (n) => this.emit('read', n),
+      },
+      file,
+    );
+    this.emit('file', file.path, outcome);
+    const now = this.clock.now();
+    switch (outcome.kind) {
+      case 'protected':
+        this.store.files.setState(file.id, 'protected', null, now);
+        this.intake.snapshotSoon(file.weddingId);
+        return { ok: true };
+      case 'vanished':
+        return { ok: true };
+      case 'skipped':
+        this.store.files.setState(file.id, 'skipped', outcome.reason, now);
+        return { ok: true };
+      case 'changed':
+        return {
+          ok: false,
+          error: 'the file changed while it was read; trying again',
+          retryInMs: this.config.watch.stableMs,
+        };
+      case 'unreadable':
+        this.store.files.setState(file.id, 'failed', outcome.reason, now);
+        return { ok: false, error: outcome.reason, retryInMs: retryDelay(job.attempts, 60_000) };
+      case 'incomplete': {
+        const message = outcome.errors.map((e) => e.message).join('; ');
+        this.store.files.setState(file.id, job.attempts >= 2 ? 'failed' : 'pending', message, now);
+        if (this.copiesOf(this.store.files.byId(file.id)?.hash ?? null) > 0)
+          this.intake.snapshotSoon(file.weddingId);
+        const waiting = outcome.errors.every((e) => ['unavailable', 'full'].includes(errorKind(e)));
+        return { ok: false, error: message, retryInMs: retryDelay(job.attempts, waiting ? 30_000 : 15_000) };
+      }
+    }
+  }
+
+  private async runSnapshot(job: Job): Promise<JobResult> {
+    const weddingId = job.subject === 'unassigned' ? null : Number(job.subject);
+    const { written, errors } = await writeSnapshots(
+      { store: this.store, clock: this.clock, repos: this.repos },
+      weddingId,
+    );
+    for (const w of written) this.emit('snapshot', w);
+    if (errors.length === 0) return { ok: true };
+    return { ok: false, error: errors.map((e) => e.message).join('; '), retryInMs: retryDelay(job.attempts) };
+  }
+
+  private copiesOf(hash: string | null): number {
+    if (!hash) return 0;
+    const enabled = new Set(this.repos.map((r) => r.name));
+    return this.store.objects.storedAt(hash).filter((d) => enabled.has(d)).length;
+  }
+
+  /** Per-wedding protection, destinations and problems. Checks each destination's reachability. */
+  async status(): Promise<StatusReport> {
+    const counts = this.store.status.perWedding();
+    const copies = this.store.status.copies();
+    const toStatus = (weddingId: number | null): WeddingStatus => {
+      const c = counts.find((x) => x.weddingId === weddingId);
+      const perDest: Record<string, number> = {};
+      for (const r of this.repos) perDest[r.name] = 0;
+      for (const x of copies)
+        if (x.weddingId === weddingId && x.destination in perDest) perDest[x.destination] = x.files;
+      return {
+        wedding: weddingId === null ? null : (this.store.weddings.byId(weddingId) ?? null),
+        files: c?.files ?? 0,
+        bytes: c?.bytes ?? 0,
+        protected: c?.protected ?? 0,
+        pending: c?.pending ?? 0,
+        failed: c?.failed ?? 0,
+        skipped: c?.skipped ?? 0,
+        copies: perDest,
+      };
+    };
+    const weddings = this.store.weddings.list().map((w) => toStatus(w.id));
+    const unassigned = counts.some((c) => c.weddingId === null) ? toStatus(null) : null;
+    const destinations = await Promise.all(
+      this.config.destinations.map(async (d) => {
+        const repo = this.repos.find((r) => r.name === d.name);
+        let problem: string | null = d.enabled ? null : 'disabled';
+        if (repo) {
+          problem = await Promise.race([
+            repo.dest.check().then(
+              () => null,
+              (err: unknown) => (err as Error).message,
+            ),
+            this.clock.sleep(10_000).then(() => `${d.name}: not answering`),
+          ]);
+        }
+        const objects = (
+          this.store.db
+            .prepare(`SELECT count(*) AS n FROM replicas WHERE destination = ? AND state = 'stored'`)
+            .get(d.name) as {
+            n: number;
+          }
+        ).n;
+        return {
+          name: d.name,
+          kind: d.kind,
+          location: describeLocation(d),
+          enabled: d.enabled,
+          reachable: problem === null,
+          problem,
+          objects,
+        };
+      }),
+    );
+    const warnings: string[] = [];
+    if (this.repos.length === 0)
+      warnings.push(
+        'No destination is configured: nothing is being backed up. Add one with `keepsake destinations add`.',
+      );
+    else if (this.repos.length === 1) {
+      warnings.push(
+        'Only one backup destination: add a second (an external drive, a NAS or a cloud) so every file is in two places.',
+      );
+    }
+    if (this.target > this.repos.length) {
+      warnings.push(
+        `The protection target is ${this.target} copies but only ${this.repos.length} destination(s) are enabled.`,
+      );
+    }
+    const all = [...weddings, ...(unassigned ? [unassigned] : [])];
+    return {
+      home: this.home,
+      target: this.target,
+      weddings,
+      unassigned,
+      destinations,
+      queue: this.store.queue.counts(),
+      problems: this.store.status.problems(),
+      warnings,
+      allProtected: all.every((w) => w.protected === w.files - w.skipped),
+    };
+  }
+
+  /** Scrub: re-reads stored copies and queues repairs. */
+  async verify(
+    opts: { percent?: number; onProgress?: (done: number, total: number) => void } = {},
+  ): Promise<VerifyResult> {
+    await this.prepare();
+    const result = await verifyReplicas({ store: this.store, clock: this.clock, repos: this.repos }, opts);
+    if (result.requeued > 0) await this.scheduler.drain(5000);
+    return result;
+  }
+
+  /** Restores from the configured destinations (or the named one first). */
+  async restore(req: Omit<RestoreRequest, 'repos'> & { from?: string }): Promise<RestoreResult> {
+    const repos = req.from
+      ? [...this.repos.filter((r) => r.name === req.from), ...this.repos.filter((r) => r.name !== req.from)]
+      : this.repos;
+    if (req.from && !this.repos.some((r) => r.name === req.from))
+      throw new ConfigError(`No enabled destination named "${req.from}".`);
+    return restore({ ...req, repos });
+  }
+
+  /** Creates a wedding by hand: its folders (watched as import folders if not already watched) belong to it. */
+  addWedding(w: { couple: string; date: string | null; folders: string[]; slug: string }): number {
+    const now = this.clock.now();
+    return this.store.tx(() => {
+      const wedding = this.store.weddings.create(
+        { slugBase: w.slug, couple: w.couple, date: w.date, source: 'user' },
+        now,
+      );
+      for (const folder of w.folders.map((f) => resolve(f))) {
+        this.store.weddings.addFolder(wedding.id, folder);
+        for (const f of this.store.files.liveUnder(folder)) {
+          this.store.files.reassign(f.id, wedding.id, relative(folder, f.path).split(sep).join('/'), now);
+          this.store.queue.enqueue('snapshot', String(wedding.id), now, { priority: -100 });
+        }
+      }
+      return wedding.id;
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.repos.map((r) => r.dest.close().catch(() => undefined)));
+    this.store.close();
+    this.releaseLock?.();
+    this.releaseLock = undefined;
+  }
+}

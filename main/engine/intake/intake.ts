@@ -1,0 +1,159 @@
+import { basename, relative, sep } from 'node:path';
+import { assignWedding } from '../catalog/assign.js';
+import { readCaptureTime } from '../catalog/exif.js';
+import { parseWeddingFolder, slugify } from '../catalog/wedding-name.js';
+import type { Clock } from '../clock.js';
+import type { FileStat } from '../store/files.js';
+import type { WatchedFolder } from '../store/folders.js';
+import type { Store } from '../store/store.js';
+import { isMedia } from './media.js';
+import { uploadPriority } from './priority.js';
+
+/** A file as the scan or the watcher reports it. */
+export interface SeenEntry {
+  kind: 'file' | 'symlink';
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ino: number | bigint;
+  dev: number | bigint;
+}
+
+const isUnder = (path: string, root: string) =>
+  path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+const toPosix = (p: string) => p.split(sep).join('/');
+
+/**
+ * Turns what the scan and the watcher see into index entries and upload jobs: decides each file's
+ * wedding (its folder under a weddings root, a folder the user gave a wedding, or its EXIF capture date
+ * for loose imports) and queues new or changed files. Unchanged files cost one index lookup.
+ */
+export class Intake {
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+    private readonly debounceSnapshotsMs: number,
+  ) {}
+
+  private folders(): WatchedFolder[] {
+    return this.store.folders.list().sort((a, b) => b.path.length - a.path.length);
+  }
+
+  folderFor(path: string): WatchedFolder | undefined {
+    return this.folders().find((f) => isUnder(path, f.path));
+  }
+
+  /** Records a file seen on disk; queues it when it is new or changed. Returns true when queued. */
+  async seen(entry: SeenEntry, folder = this.folderFor(entry.path)): Promise<boolean> {
+    if (!folder) return false;
+    const stat: FileStat = {
+      size: entry.size,
+      mtimeMs: Math.trunc(entry.mtimeMs),
+      ino: String(entry.ino),
+      dev: String(entry.dev),
+    };
+    const known = this.store.files.byPath(entry.path);
+    if (
+      known &&
+      known.state !== 'deleted' &&
+      known.size === stat.size &&
+      known.mtimeMs === stat.mtimeMs &&
+      known.ino === stat.ino
+    ) {
+      return false;
+    }
+    const place = this.placeOf(entry.path, folder);
+    let captureTime: string | null = known?.captureTime ?? null;
+    if (entry.kind === 'file' && isMedia(entry.path)) {
+      captureTime = (await readCaptureTime(entry.path).catch(() => ({ captureTime: null }))).captureTime;
+    }
+    let weddingId = place.weddingId;
+    if (weddingId === null && folder.kind === 'import' && captureTime) {
+      weddingId = assignWedding(captureTime, this.store.weddings.onDates());
+    }
+    const now = this.clock.now();
+    return this.store.tx(() => {
+      const { file, changed } = this.store.files.seen(
+        { path: entry.path, folderId: folder.id, weddingId, relPath: place.relPath, stat },
+        now,
+      );
+      this.store.files.setCaptureTime(file.id, captureTime, null);
+      if (entry.kind === 'symlink') {
+        this.store.files.setState(
+          file.id,
+          'skipped',
+          'symbolic link: not followed (back up the folder it points to instead)',
+          now,
+        );
+        return false;
+      }
+      if (!changed) return false;
+      const wedding = weddingId === null ? undefined : this.store.weddings.byId(weddingId);
+      this.store.queue.enqueue('upload', String(file.id), now, {
+        priority: uploadPriority(wedding?.date ?? null, now),
+      });
+      return true;
+    });
+  }
+
+  /** A file or folder vanished: its index entries are marked deleted (stored copies stay). */
+  removed(path: string, folder: boolean): void {
+    const now = this.clock.now();
+    const gone = this.store.files.markDeleted(path, now);
+    if (folder || !gone) this.store.files.markDeletedUnder(path, now);
+  }
+
+  /** Something under a watched folder could not be read: recorded so status shows it, never silent. */
+  problem(path: string, message: string, folder = this.folderFor(path)): void {
+    if (!folder) return;
+    const now = this.clock.now();
+    const { file } = this.store.files.seen(
+      {
+        path,
+        folderId: folder.id,
+        weddingId: null,
+        relPath: toPosix(relative(folder.path, path)) || basename(path),
+        stat: { size: 0, mtimeMs: 0, ino: '', dev: '' },
+      },
+      now,
+    );
+    this.store.files.setState(file.id, 'failed', message, now);
+  }
+
+  /** Queues the snapshot of a wedding (or of the unassigned files) once its uploads settle. */
+  snapshotSoon(weddingId: number | null): void {
+    const now = this.clock.now();
+    this.store.queue.enqueue('snapshot', weddingId === null ? 'unassigned' : String(weddingId), now, {
+      priority: -100,
+      runAfter: now + this.debounceSnapshotsMs,
+    });
+  }
+
+  /** Which wedding a path belongs to by its folder, and its path inside the wedding. */
+  private placeOf(path: string, folder: WatchedFolder): { weddingId: number | null; relPath: string } {
+    const own = this.store.weddings
+      .folderMap()
+      .filter((f) => isUnder(path, f.path))
+      .sort((a, b) => b.path.length - a.path.length)[0];
+    if (own) return { weddingId: own.weddingId, relPath: toPosix(relative(own.path, path)) };
+    const rel = toPosix(relative(folder.path, path));
+    if (folder.kind === 'import') return { weddingId: null, relPath: `${basename(folder.path)}/${rel}` };
+    const [top, ...rest] = rel.split('/');
+    if (!top || rest.length === 0) return { weddingId: null, relPath: `${basename(folder.path)}/${rel}` };
+    const weddingDir = `${folder.path}${sep}${top}`;
+    const wedding = this.store.weddings.byFolder(weddingDir) ?? this.createFolderWedding(weddingDir, top);
+    return { weddingId: wedding.id, relPath: rest.join('/') };
+  }
+
+  private createFolderWedding(dir: string, name: string) {
+    const parsed = parseWeddingFolder(name);
+    const couple = parsed?.couple || name;
+    const date = parsed?.date ?? null;
+    const wedding = this.store.weddings.create(
+      { slugBase: slugify(date, couple), couple, date, source: 'folder' },
+      this.clock.now(),
+    );
+    this.store.weddings.addFolder(wedding.id, dir);
+    return this.store.weddings.byId(wedding.id)!;
+  }
+}

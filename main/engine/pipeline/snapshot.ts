@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Manifest, ManifestEntry } from '../../../shared/model/snapshot.js';
+import type { Wedding } from '../../../shared/model/wedding.js';
+import { isoAt, type Clock } from '../clock.js';
+import { snapshotId } from '../repo/layout.js';
+import type { Repository } from '../repo/repository.js';
+import type { Store } from '../store/store.js';
+
+/** The pseudo-wedding that holds files whose wedding could not be decided. */
+export const UNASSIGNED: Pick<Wedding, 'slug' | 'couple' | 'date'> = {
+  slug: 'unassigned',
+  couple: 'Unassigned files',
+  date: null,
+};
+
+/**
+ * Writes a snapshot manifest of one wedding to each repository: every live file of the wedding whose
+ * content that repository holds. Only written after the objects it names are stored, and only when
+ * something changed since the last snapshot there (same fingerprint: nothing written).
+ */
+export async function writeSnapshots(
+  ctx: { store: Store; clock: Clock; repos: Repository[] },
+  weddingId: number | null,
+): Promise<{ written: string[]; errors: Error[] }> {
+  const { store, clock } = ctx;
+  const wedding = weddingId === null ? UNASSIGNED : store.weddings.byId(weddingId);
+  if (!wedding) return { written: [], errors: [] };
+  const files = store.files.ofWedding(weddingId).filter((f) => f.hash && f.state !== 'skipped');
+  const written: string[] = [];
+  const errors: Error[] = [];
+  for (const repo of ctx.repos) {
+    const entries: ManifestEntry[] = [];
+    const seen = new Set<string>();
+    for (const f of files) {
+      if (!store.objects.storedAt(f.hash!).includes(repo.name) || seen.has(f.relPath)) continue;
+      seen.add(f.relPath);
+      entries.push({
+        path: f.relPath,
+        sha256: f.hash!,
+        size: f.size,
+        object: repo.objectKey(f.hash!),
+        mtime: isoAt(f.mtimeMs),
+        captureTime: f.captureTime,
+      });
+    }
+    if (entries.length === 0) continue;
+    const fingerprint = fingerprintOf(entries);
+    if (store.snapshots.latest(weddingId, repo.name)?.fingerprint === fingerprint) continue;
+    const now = clock.now();
+    const manifest: Manifest = {
+      format: 'keepsake-snapshot',
+      version: 1,
+      wedding: { slug: wedding.slug, couple: wedding.couple, date: wedding.date },
+      createdAt: isoAt(now),
+      host: hostname(),
+      files: entries,
+    };
+    try {
+      const id = snapshotId(now);
+      const { key, sha256 } = await repo.writeManifest(manifest, id);
+      store.snapshots.record({
+        weddingId,
+        destination: repo.name,
+        snapshotId: id,
+        manifestKey: key,
+        manifestSha256: sha256,
+        fingerprint,
+        files: entries.length,
+        bytes: entries.reduce((n, e) => n + e.size, 0),
+        createdAt: now,
+      });
+      written.push(`${repo.name}:${key}`);
+    } catch (err) {
+      errors.push(err as Error);
+    }
+  }
+  return { written, errors };
+}
+
+function fingerprintOf(entries: ManifestEntry[]): string {
+  const h = createHash('sha256');
+  for (const e of [...entries].sort((a, b) => (a.path < b.path ? -1 : 1))) {
+    h.update(`${e.path}\0${e.sha256}\0${e.size}\0${e.mtime}\n`);
+  }
+  return h.digest('hex');
+}

@@ -1,0 +1,178 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat, utimes } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import picomatch from 'picomatch';
+import type { Manifest, ManifestEntry, SnapshotRef } from '../../../shared/model/snapshot.js';
+import { DestinationError } from '../destinations/errors.js';
+import type { Repository } from '../repo/repository.js';
+import { resolveInside, UnsafePathError } from './safe-path.js';
+
+export interface RestoreRequest {
+  /** Repositories to read from, in order of preference; objects missing or damaged on one are read from the next. */
+  repos: Repository[];
+  wedding: string;
+  /** Snapshot id, or `latest` (default). */
+  snapshot?: string;
+  /** Paths or globs inside the wedding (`RAW/**`, `*.CR3`, `ceremony/IMG_0001.CR3`); all files when empty. */
+  include?: string[];
+  target: string;
+  /** Replace files that already exist in the target (default: keep them and report). */
+  overwrite?: boolean;
+  onProgress?: (p: { done: number; total: number; bytes: number; totalBytes: number; path: string }) => void;
+}
+
+export interface RestoreResult {
+  snapshot: SnapshotRef;
+  from: string;
+  restored: number;
+  bytes: number;
+  /** Files not written because they exist in the target and `overwrite` was not asked for. */
+  existing: string[];
+  /** Manifest entries refused as unsafe, with the reason. */
+  refused: { path: string; reason: string }[];
+  /** Files that could not be restored from any repository, with the reason. */
+  failed: { path: string; reason: string }[];
+}
+
+/** Picks the snapshot: the named one, or the newest across all repositories. */
+export async function findSnapshot(
+  repos: Repository[],
+  wedding: string,
+  id = 'latest',
+): Promise<{ repo: Repository; ref: SnapshotRef }> {
+  let best: { repo: Repository; ref: SnapshotRef } | undefined;
+  const errors: string[] = [];
+  for (const repo of repos) {
+    let refs: SnapshotRef[];
+    try {
+      refs = await repo.listSnapshots(wedding);
+    } catch (err) {
+      errors.push((err as Error).message);
+      continue;
+    }
+    for (const ref of refs) {
+      if (id !== 'latest' && ref.id !== id) continue;
+      if (!best || ref.id > best.ref.id) best = { repo, ref };
+    }
+    if (best && id !== 'latest') break;
+  }
+  if (!best) {
+    const what =
+      id === 'latest' ? `no snapshot of wedding "${wedding}"` : `no snapshot "${id}" of wedding "${wedding}"`;
+    throw new Error(
+      `${what} on ${repos.map((r) => r.name).join(', ')}${errors.length ? ` (${errors.join('; ')})` : ''}`,
+    );
+  }
+  return best;
+}
+
+/** Selects manifest entries by path or glob; a plain folder name selects everything under it. */
+export function selectEntries(manifest: Manifest, include: string[] | undefined): ManifestEntry[] {
+  if (!include || include.length === 0) return manifest.files;
+  const matchers = include.map((p) => picomatch(p.replace(/\/+$/, ''), { dot: true }));
+  const prefixes = include.map((p) => `${p.replace(/\/+$/, '')}/`);
+  return manifest.files.filter(
+    (e) => matchers.some((m) => m(e.path)) || prefixes.some((p) => e.path.startsWith(p)),
+  );
+}
+
+/**
+ * Restores files of a wedding snapshot into a folder. Every byte written is checked against the
+ * manifest's SHA-256 before the file gets its final name; unsafe manifest paths are refused; existing
+ * files are kept unless `overwrite` is set.
+ */
+export async function restore(req: RestoreRequest): Promise<RestoreResult> {
+  const { repo, ref } = await findSnapshot(req.repos, req.wedding, req.snapshot);
+  const { manifest } = await repo.readManifest(ref.key);
+  const entries = selectEntries(manifest, req.include);
+  await mkdir(req.target, { recursive: true });
+  const result: RestoreResult = {
+    snapshot: ref,
+    from: repo.name,
+    restored: 0,
+    bytes: 0,
+    existing: [],
+    refused: [],
+    failed: [],
+  };
+  const totalBytes = entries.reduce((n, e) => n + e.size, 0);
+  const order = [repo, ...req.repos.filter((r) => r !== repo)];
+  let done = 0;
+  for (const entry of entries) {
+    done++;
+    let dest: string;
+    try {
+      dest = await resolveInside(req.target, entry.path);
+    } catch (err) {
+      if (!(err instanceof UnsafePathError)) throw err;
+      result.refused.push({ path: entry.path, reason: `unsafe path: ${err.message}` });
+      continue;
+    }
+    if (!req.overwrite && (await stat(dest).catch(() => undefined))) {
+      result.existing.push(entry.path);
+      continue;
+    }
+    const reasons: string[] = [];
+    let ok = false;
+    for (const source of order) {
+      try {
+        await restoreOne(source, entry, dest);
+        ok = true;
+        break;
+      } catch (err) {
+        reasons.push(
+          err instanceof DestinationError ? err.message : `${source.name}: ${(err as Error).message}`,
+        );
+      }
+    }
+    if (ok) {
+      result.restored++;
+      result.bytes += entry.size;
+    } else {
+      result.failed.push({ path: entry.path, reason: reasons.join('; ') });
+    }
+    req.onProgress?.({ done, total: entries.length, bytes: result.bytes, totalBytes, path: entry.path });
+  }
+  return result;
+}
+
+/** Downloads one object to a temp file beside `dest`, verifies size and SHA-256, then renames it into place. */
+async function restoreOne(repo: Repository, entry: ManifestEntry, dest: string): Promise<void> {
+  if (!/^[0-9a-f]{64}$/.test(entry.sha256)) throw new Error('manifest entry has no valid SHA-256');
+  const key = repo.objectKey(entry.sha256);
+  await mkdir(dirname(dest), { recursive: true });
+  const tmp = join(dirname(dest), `.${basename(dest)}.keepsake-${randomUUID().slice(0, 8)}.part`);
+  const sha = createHash('sha256');
+  let size = 0;
+  try {
+    const body = await repo.dest.get(key);
+    const check = new Transform({
+      transform(chunk: Buffer, _e, cb) {
+        sha.update(chunk);
+        size += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    await pipeline(body, check, createWriteStream(tmp, { flags: 'wx' }));
+    const got = sha.digest('hex');
+    if (size !== entry.size || got !== entry.sha256) {
+      throw new DestinationError(
+        'integrity',
+        repo.name,
+        `${key}: content does not match the manifest (got ${size} bytes, sha256 ${got.slice(0, 12)}…; expected ${entry.size} bytes, ${entry.sha256.slice(0, 12)}…)`,
+      );
+    }
+    const handle = await open(tmp, 'r+');
+    await handle.sync();
+    await handle.close();
+    const mtime = Date.parse(entry.mtime);
+    if (!Number.isNaN(mtime)) await utimes(tmp, mtime / 1000, mtime / 1000);
+    await rename(tmp, dest);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,108 @@
+import type { Clock } from '../clock.js';
+import { DestinationError, isNotFound } from '../destinations/errors.js';
+import { verifyStored } from '../pipeline/backup-file.js';
+import type { Repository } from '../repo/repository.js';
+import type { Store } from '../store/store.js';
+
+export interface VerifyResult {
+  checked: number;
+  ok: number;
+  missing: { destination: string; hash: string }[];
+  corrupt: { destination: string; hash: string }[];
+  /** Damaged or missing copies queued to be sent again from the original on this computer. */
+  requeued: number;
+  /** Damaged or missing copies whose original is no longer on this computer (other copies are listed). */
+  unrepairable: { destination: string; hash: string; otherCopies: string[] }[];
+  /** Destinations that could not be checked, with the reason. */
+  unreachable: { destination: string; reason: string }[];
+  /** Manifests whose bytes differ from what Keepsake wrote. */
+  tamperedManifests: { destination: string; key: string }[];
+}
+
+/**
+ * Scrub: re-reads stored objects (all, or a random `percent` sample) and compares size and digest.
+ * A missing or damaged copy is recorded as such (so it stops counting as protection) and is queued to
+ * be sent again from the local original when that still exists.
+ */
+export async function verifyReplicas(
+  ctx: { store: Store; clock: Clock; repos: Repository[] },
+  opts: { percent?: number; onProgress?: (done: number, total: number) => void } = {},
+): Promise<VerifyResult> {
+  const { store, clock } = ctx;
+  const result: VerifyResult = {
+    checked: 0,
+    ok: 0,
+    missing: [],
+    corrupt: [],
+    requeued: 0,
+    unrepairable: [],
+    unreachable: [],
+    tamperedManifests: [],
+  };
+  const work = ctx.repos.map((repo) => ({
+    repo,
+    replicas: store.objects.replicasAt(repo.name, opts.percent ?? 100),
+  }));
+  const total = work.reduce((n, w) => n + w.replicas.length, 0);
+  for (const { repo, replicas } of work) {
+    try {
+      await repo.dest.check();
+    } catch (err) {
+      result.unreachable.push({ destination: repo.name, reason: (err as Error).message });
+      continue;
+    }
+    for (const { hash, size } of replicas) {
+      result.checked++;
+      const md5 = store.objects.get(hash)?.md5 ?? null;
+      try {
+        await verifyStored(ctx, repo, hash, size, md5);
+        result.ok++;
+      } catch (err) {
+        const bad = isNotFound(err)
+          ? 'missing'
+          : err instanceof DestinationError && err.kind === 'integrity'
+            ? 'corrupt'
+            : undefined;
+        if (!bad) {
+          result.unreachable.push({ destination: repo.name, reason: (err as Error).message });
+          break;
+        }
+        store.objects.markBad(hash, repo.name, bad, clock.now());
+        result[bad].push({ destination: repo.name, hash });
+        if (bad === 'corrupt') await repo.dest.remove(repo.objectKey(hash)).catch(() => undefined);
+        const originals = store.files.withHash(hash);
+        if (originals.length > 0) {
+          for (const f of originals) {
+            store.files.setState(
+              f.id,
+              'pending',
+              `copy on ${repo.name} was ${bad}; sending again`,
+              clock.now(),
+            );
+            store.queue.enqueue('upload', String(f.id), clock.now(), { priority: 5 });
+          }
+          result.requeued++;
+        } else {
+          result.unrepairable.push({
+            destination: repo.name,
+            hash,
+            otherCopies: store.objects.storedAt(hash),
+          });
+        }
+      }
+      opts.onProgress?.(result.checked, total);
+    }
+    for (const snap of store.snapshots.forDestination(repo.name)) {
+      try {
+        const { sha256 } = await repo.readManifest(snap.manifestKey);
+        if (sha256 !== snap.manifestSha256)
+          result.tamperedManifests.push({ destination: repo.name, key: snap.manifestKey });
+      } catch (err) {
+        if (isNotFound(err) || !(err instanceof DestinationError)) {
+          result.tamperedManifests.push({ destination: repo.name, key: snap.manifestKey });
+        }
+      }
+    }
+  }
+  return result;
+}

@@ -1,0 +1,246 @@
+import { sep } from 'node:path';
+import type { FileRecord, FileState } from '../../../shared/model/file.js';
+import type { Db } from './db.js';
+
+/** What the filesystem says about a file right now. */
+export interface FileStat {
+  size: number;
+  mtimeMs: number;
+  ino: string;
+  dev: string;
+}
+
+interface FileRow {
+  id: number;
+  path: string;
+  rel_path: string;
+  wedding_id: number | null;
+  folder_id: number;
+  size: number;
+  mtime_ms: number;
+  ino: string | null;
+  dev: string | null;
+  hash: string | null;
+  hashed_size: number | null;
+  hashed_mtime_ms: number | null;
+  hashed_ino: string | null;
+  capture_time: string | null;
+  state: FileState;
+  error: string | null;
+}
+
+export interface IndexedFile extends FileRecord {
+  folderId: number;
+  ino: string | null;
+  dev: string | null;
+  /** True when `hash` was computed from the file exactly as it is now (same size, mtime, inode). */
+  hashCurrent: boolean;
+}
+
+const toFile = (r: FileRow): IndexedFile => ({
+  id: r.id,
+  path: r.path,
+  relPath: r.rel_path,
+  weddingId: r.wedding_id,
+  folderId: r.folder_id,
+  size: r.size,
+  mtimeMs: r.mtime_ms,
+  ino: r.ino,
+  dev: r.dev,
+  hash: r.hash,
+  captureTime: r.capture_time,
+  state: r.state,
+  error: r.error,
+  hashCurrent:
+    r.hash !== null && r.hashed_size === r.size && r.hashed_mtime_ms === r.mtime_ms && r.hashed_ino === r.ino,
+});
+
+/** The checksum index: every file seen in a watched folder, its last stat and its content hash. */
+export class Files {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Records that `path` exists with `stat`. Returns the file and whether it needs (re)backing up: a new
+   * file, a changed one (size, mtime or inode differ from when it was hashed), or one that reappeared.
+   */
+  seen(
+    f: { path: string; folderId: number; weddingId: number | null; relPath: string; stat: FileStat },
+    now: number,
+  ): { file: IndexedFile; changed: boolean } {
+    const before = this.byPath(f.path);
+    if (!before) {
+      this.db
+        .prepare(
+          `INSERT INTO files (path, folder_id, wedding_id, rel_path, size, mtime_ms, ino, dev, state, first_seen, updated_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
+        )
+        .run(
+          f.path,
+          f.folderId,
+          f.weddingId,
+          f.relPath,
+          f.stat.size,
+          Math.trunc(f.stat.mtimeMs),
+          f.stat.ino,
+          f.stat.dev,
+          now,
+          now,
+        );
+      return { file: this.byPath(f.path)!, changed: true };
+    }
+    const mtime = Math.trunc(f.stat.mtimeMs);
+    const same =
+      before.size === f.stat.size &&
+      before.mtimeMs === mtime &&
+      before.ino === f.stat.ino &&
+      before.state !== 'deleted';
+    if (
+      same &&
+      before.folderId === f.folderId &&
+      before.weddingId === f.weddingId &&
+      before.relPath === f.relPath
+    ) {
+      return { file: before, changed: false };
+    }
+    this.db
+      .prepare(
+        `UPDATE files SET folder_id = ?, wedding_id = ?, rel_path = ?, size = ?, mtime_ms = ?, ino = ?, dev = ?,
+           state = CASE WHEN ? THEN state ELSE 'pending' END, error = CASE WHEN ? THEN error ELSE NULL END,
+           updated_at = ? WHERE id = ?`,
+      )
+      .run(
+        f.folderId,
+        f.weddingId,
+        f.relPath,
+        f.stat.size,
+        mtime,
+        f.stat.ino,
+        f.stat.dev,
+        same ? 1 : 0,
+        same ? 1 : 0,
+        now,
+        before.id,
+      );
+    return { file: this.byId(before.id)!, changed: !same };
+  }
+
+  /**
+   * A file that vanished from disk with this exact identity (device, inode, size, mtime) and a known
+   * hash: the same content under a new path after a rename or move, so it need not be read again.
+   */
+  movedFrom(stat: FileStat, exceptPath: string): IndexedFile | undefined {
+    const row = this.db
+      .prepare(
+        `SELECT * FROM files WHERE dev = ? AND ino = ? AND hashed_size = ? AND hashed_mtime_ms = ? AND hashed_ino = ?
+           AND hash IS NOT NULL AND path <> ? ORDER BY (state = 'deleted') DESC LIMIT 1`,
+      )
+      .get(stat.dev, stat.ino, stat.size, Math.trunc(stat.mtimeMs), stat.ino, exceptPath) as
+      FileRow | undefined;
+    return row && toFile(row);
+  }
+
+  /** Records the hash computed from the file as it was (`stat`) during the read. */
+  setHash(id: number, hash: string, stat: FileStat, now: number): void {
+    this.db
+      .prepare(
+        `UPDATE files SET hash = ?, hashed_size = ?, hashed_mtime_ms = ?, hashed_ino = ?, updated_at = ? WHERE id = ?`,
+      )
+      .run(hash, stat.size, Math.trunc(stat.mtimeMs), stat.ino, now, id);
+  }
+
+  setCaptureTime(id: number, captureTime: string | null, weddingId: number | null): void {
+    this.db
+      .prepare(`UPDATE files SET capture_time = ?, wedding_id = coalesce(wedding_id, ?) WHERE id = ?`)
+      .run(captureTime, weddingId, id);
+  }
+
+  setState(id: number, state: FileState, error: string | null, now: number): void {
+    this.db
+      .prepare(`UPDATE files SET state = ?, error = ?, updated_at = ? WHERE id = ?`)
+      .run(state, error, now, id);
+  }
+
+  /** The file is gone from disk; its index entry and stored copies stay (restore still finds them). */
+  markDeleted(path: string, now: number): IndexedFile | undefined {
+    this.db
+      .prepare(`UPDATE files SET state = 'deleted', updated_at = ? WHERE path = ? AND state <> 'deleted'`)
+      .run(now, path);
+    return this.byPath(path);
+  }
+
+  byPath(path: string): IndexedFile | undefined {
+    const row = this.db.prepare(`SELECT * FROM files WHERE path = ?`).get(path) as FileRow | undefined;
+    return row && toFile(row);
+  }
+
+  byId(id: number): IndexedFile | undefined {
+    const row = this.db.prepare(`SELECT * FROM files WHERE id = ?`).get(id) as FileRow | undefined;
+    return row && toFile(row);
+  }
+
+  /** Files of a wedding that are still on disk (null: the unassigned ones). */
+  ofWedding(weddingId: number | null): IndexedFile[] {
+    const rows = (
+      weddingId === null
+        ? this.db
+            .prepare(`SELECT * FROM files WHERE wedding_id IS NULL AND state <> 'deleted' ORDER BY rel_path`)
+            .all()
+        : this.db
+            .prepare(`SELECT * FROM files WHERE wedding_id = ? AND state <> 'deleted' ORDER BY rel_path`)
+            .all(weddingId)
+    ) as FileRow[];
+    return rows.map(toFile);
+  }
+
+  /** Paths of live files under a watched folder: the reconcile scan marks the ones it did not see. */
+  livePathsOfFolder(folderId: number): string[] {
+    return (
+      this.db.prepare(`SELECT path FROM files WHERE folder_id = ? AND state <> 'deleted'`).all(folderId) as {
+        path: string;
+      }[]
+    ).map((r) => r.path);
+  }
+
+  /** Live files whose content is `hash` (a corrupt replica is re-sent from one of these). */
+  withHash(hash: string): IndexedFile[] {
+    return (
+      this.db.prepare(`SELECT * FROM files WHERE hash = ? AND state <> 'deleted'`).all(hash) as FileRow[]
+    ).map(toFile);
+  }
+
+  /** Live files not yet protected, for re-queueing when the target or destinations change. */
+  unprotected(): IndexedFile[] {
+    return (
+      this.db
+        .prepare(`SELECT * FROM files WHERE state IN ('pending', 'failed', 'protected')`)
+        .all() as FileRow[]
+    ).map(toFile);
+  }
+
+  /** Marks everything under a vanished folder deleted. */
+  markDeletedUnder(folder: string, now: number): number {
+    const prefix = folder.endsWith(sep) ? folder : folder + sep;
+    return this.db
+      .prepare(
+        `UPDATE files SET state = 'deleted', updated_at = ? WHERE substr(path, 1, ?) = ? AND state <> 'deleted'`,
+      )
+      .run(now, prefix.length, prefix).changes;
+  }
+
+  /** Live files under a folder (a folder the user just gave to a wedding). */
+  liveUnder(folder: string): IndexedFile[] {
+    const prefix = folder.endsWith(sep) ? folder : folder + sep;
+    return (
+      this.db
+        .prepare(`SELECT * FROM files WHERE substr(path, 1, ?) = ? AND state <> 'deleted'`)
+        .all(prefix.length, prefix) as FileRow[]
+    ).map(toFile);
+  }
+
+  /** Moves a file to another wedding (the user created one for its folder). */
+  reassign(id: number, weddingId: number | null, relPath: string, now: number): void {
+    this.db
+      .prepare(`UPDATE files SET wedding_id = ?, rel_path = ?, updated_at = ? WHERE id = ?`)
+      .run(weddingId, relPath, now, id);
+  }
+}

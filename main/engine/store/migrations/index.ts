@@ -1,0 +1,4 @@
+import m001 from './001-initial.js';
+
+/** Migrations in order; schema version N is reached by applying the first N. Never edit a shipped one. */
+export const migrations: readonly string[] = [m001];

@@ -1,0 +1,80 @@
+import type { Db } from './db.js';
+
+export type ReplicaState = 'stored' | 'missing' | 'corrupt';
+
+export interface Replica {
+  hash: string;
+  destination: string;
+  state: ReplicaState;
+  storedAt: number;
+  verifiedAt: number | null;
+}
+
+/** Content objects (one per distinct SHA-256) and where each is stored. */
+export class Objects {
+  constructor(private readonly db: Db) {}
+
+  /** Records a content object; `md5` is kept because most providers confirm uploads by MD5. */
+  ensure(hash: string, size: number, md5: string | null, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO objects (hash, size, md5, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (hash) DO UPDATE SET md5 = coalesce(objects.md5, excluded.md5)`,
+      )
+      .run(hash, size, md5, now);
+  }
+
+  get(hash: string): { size: number; md5: string | null } | undefined {
+    return this.db.prepare(`SELECT size, md5 FROM objects WHERE hash = ?`).get(hash) as
+      { size: number; md5: string | null } | undefined;
+  }
+
+  /** True when some known content has exactly this size (a possible duplicate: hash before sending). */
+  hasSize(size: number): boolean {
+    return this.db.prepare(`SELECT 1 FROM objects WHERE size = ? LIMIT 1`).get(size) !== undefined;
+  }
+
+  markStored(hash: string, destination: string, now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO replicas (hash, destination, state, stored_at, verified_at) VALUES (?, ?, 'stored', ?, ?)
+         ON CONFLICT (hash, destination) DO UPDATE SET state = 'stored', stored_at = excluded.stored_at, verified_at = excluded.verified_at`,
+      )
+      .run(hash, destination, now, now);
+  }
+
+  markVerified(hash: string, destination: string, now: number): void {
+    this.db
+      .prepare(`UPDATE replicas SET verified_at = ? WHERE hash = ? AND destination = ?`)
+      .run(now, hash, destination);
+  }
+
+  markBad(hash: string, destination: string, state: 'missing' | 'corrupt', now: number): void {
+    this.db
+      .prepare(
+        `INSERT INTO replicas (hash, destination, state, stored_at, verified_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT (hash, destination) DO UPDATE SET state = excluded.state, verified_at = excluded.verified_at`,
+      )
+      .run(hash, destination, state, now, now);
+  }
+
+  /** Destinations holding a verified copy of `hash`. */
+  storedAt(hash: string): string[] {
+    return (
+      this.db.prepare(`SELECT destination FROM replicas WHERE hash = ? AND state = 'stored'`).all(hash) as {
+        destination: string;
+      }[]
+    ).map((r) => r.destination);
+  }
+
+  /** Stored replicas at a destination, optionally a random sample of `percent` of them. */
+  replicasAt(destination: string, percent = 100): { hash: string; size: number }[] {
+    const all = this.db
+      .prepare(
+        `SELECT r.hash, o.size FROM replicas r JOIN objects o ON o.hash = r.hash
+         WHERE r.destination = ? AND r.state IN ('stored', 'corrupt', 'missing') ORDER BY r.hash`,
+      )
+      .all(destination) as { hash: string; size: number }[];
+    return percent >= 100 ? all : all.filter(() => Math.random() * 100 < percent);
+  }
+}

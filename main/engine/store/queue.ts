@@ -1,0 +1,146 @@
+import type { Db } from './db.js';
+
+export type JobKind = 'upload' | 'snapshot';
+
+export interface Job {
+  id: number;
+  kind: JobKind;
+  subject: string;
+  priority: number;
+  attempts: number;
+  lastError: string | null;
+}
+
+interface JobRow {
+  id: number;
+  kind: JobKind;
+  subject: string;
+  priority: number;
+  attempts: number;
+  last_error: string | null;
+}
+
+const toJob = (r: JobRow): Job => ({
+  id: r.id,
+  kind: r.kind,
+  subject: r.subject,
+  priority: r.priority,
+  attempts: r.attempts,
+  lastError: r.last_error,
+});
+
+/**
+ * The durable job queue. Jobs are claimed with a lease; a process that dies leaves its leases to expire
+ * (or to `releaseAll` at the next start, since one process owns a home), so no work is lost. A job
+ * enqueued again while it runs is marked to run once more, so a change during an upload is not missed.
+ */
+export class JobQueue {
+  constructor(private readonly db: Db) {}
+
+  enqueue(
+    kind: JobKind,
+    subject: string,
+    now: number,
+    opts: { priority?: number; runAfter?: number } = {},
+  ): void {
+    const runAfter = opts.runAfter ?? now;
+    this.db
+      .prepare(
+        `INSERT INTO jobs (kind, subject, priority, run_after, created_at, updated_at)
+         VALUES (@kind, @subject, @priority, @runAfter, @now, @now)
+         ON CONFLICT (kind, subject) DO UPDATE SET
+           priority = max(priority, excluded.priority),
+           run_after = CASE WHEN state = 'queued' THEN min(run_after, excluded.run_after) ELSE run_after END,
+           rerun = CASE WHEN state = 'running' THEN 1 ELSE rerun END,
+           updated_at = excluded.updated_at`,
+      )
+      .run({ kind, subject, priority: opts.priority ?? 0, runAfter, now });
+  }
+
+  /** Claims up to `limit` due jobs (highest priority first, then oldest) for `owner` until now + leaseMs. */
+  claim(owner: string, now: number, leaseMs: number, limit: number, kinds?: JobKind[]): Job[] {
+    const kindFilter = kinds ? `AND kind IN (${kinds.map(() => '?').join(',')})` : '';
+    const rows = this.db
+      .prepare(
+        `UPDATE jobs SET state = 'running', lease_owner = ?, lease_until = ?, updated_at = ?
+         WHERE id IN (
+           SELECT id FROM jobs
+           WHERE ((state = 'queued' AND run_after <= ?) OR (state = 'running' AND lease_until < ?)) ${kindFilter}
+           ORDER BY priority DESC, run_after, id LIMIT ?)
+         RETURNING id, kind, subject, priority, attempts, last_error`,
+      )
+      .all(owner, now + leaseMs, now, now, now, ...(kinds ?? []), limit) as JobRow[];
+    return rows.sort((a, b) => b.priority - a.priority || a.id - b.id).map(toJob);
+  }
+
+  /** Extends a lease during long work (a large upload). */
+  renew(id: number, owner: string, until: number): void {
+    this.db.prepare(`UPDATE jobs SET lease_until = ? WHERE id = ? AND lease_owner = ?`).run(until, id, owner);
+  }
+
+  /** Done: deleted, unless it was enqueued again meanwhile (then it runs once more). */
+  complete(id: number, now: number): void {
+    this.db.transaction(() => {
+      const r = this.db
+        .prepare(
+          `UPDATE jobs SET state = 'queued', rerun = 0, attempts = 0, last_error = NULL, lease_owner = NULL,
+             lease_until = NULL, run_after = ?, updated_at = ? WHERE id = ? AND rerun = 1`,
+        )
+        .run(now, now, id);
+      if (r.changes === 0) this.db.prepare(`DELETE FROM jobs WHERE id = ?`).run(id);
+    })();
+  }
+
+  /** Failed this time: queued again at `retryAt` with the error kept for status output. */
+  fail(id: number, error: string, retryAt: number, now: number): void {
+    this.db
+      .prepare(
+        `UPDATE jobs SET state = 'queued', attempts = attempts + 1, last_error = ?, run_after = ?,
+           rerun = 0, lease_owner = NULL, lease_until = NULL, updated_at = ? WHERE id = ?`,
+      )
+      .run(error, retryAt, now, id);
+  }
+
+  /** Puts every running job back in the queue: called at start-up by the single process owning the home. */
+  releaseAll(now: number): number {
+    return this.db
+      .prepare(
+        `UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_until = NULL, run_after = min(run_after, ?),
+           updated_at = ? WHERE state = 'running'`,
+      )
+      .run(now, now).changes;
+  }
+
+  remove(kind: JobKind, subject: string): void {
+    this.db
+      .prepare(`DELETE FROM jobs WHERE kind = ? AND subject = ? AND state = 'queued'`)
+      .run(kind, subject);
+  }
+
+  /** When the next queued job becomes due, or null when the queue is empty. */
+  nextDue(): number | null {
+    const r = this.db.prepare(`SELECT min(run_after) AS t FROM jobs WHERE state = 'queued'`).get() as {
+      t: number | null;
+    };
+    return r.t;
+  }
+
+  counts(): { queued: number; running: number; retrying: number } {
+    const r = this.db
+      .prepare(
+        `SELECT sum(state = 'queued') AS queued, sum(state = 'running') AS running,
+           sum(state = 'queued' AND attempts > 0) AS retrying FROM jobs`,
+      )
+      .get() as { queued: number | null; running: number | null; retrying: number | null };
+    return { queued: r.queued ?? 0, running: r.running ?? 0, retrying: r.retrying ?? 0 };
+  }
+
+  failures(limit = 20): { kind: JobKind; subject: string; attempts: number; error: string }[] {
+    return this.db
+      .prepare(
+        `SELECT kind, subject, attempts, last_error AS error FROM jobs WHERE last_error IS NOT NULL
+         ORDER BY updated_at DESC LIMIT ?`,
+      )
+      .all(limit) as { kind: JobKind; subject: string; attempts: number; error: string }[];
+  }
+}

@@ -1,0 +1,48 @@
+import type { Db } from './db.js';
+
+export interface WeddingCounts {
+  weddingId: number | null;
+  files: number;
+  bytes: number;
+  protected: number;
+  pending: number;
+  failed: number;
+  skipped: number;
+}
+
+/** Aggregates for status output: per-wedding counts and copies per destination. */
+export class StatusQueries {
+  constructor(private readonly db: Db) {}
+
+  perWedding(): WeddingCounts[] {
+    return this.db
+      .prepare(
+        `SELECT wedding_id AS weddingId, count(*) AS files, coalesce(sum(size), 0) AS bytes,
+           sum(state = 'protected') AS protected, sum(state = 'pending') AS pending,
+           sum(state = 'failed') AS failed, sum(state = 'skipped') AS skipped
+         FROM files WHERE state <> 'deleted' GROUP BY wedding_id`,
+      )
+      .all() as WeddingCounts[];
+  }
+
+  /** For each wedding and destination: how many of its live files have a stored copy there. */
+  copies(): { weddingId: number | null; destination: string; files: number }[] {
+    return this.db
+      .prepare(
+        `SELECT f.wedding_id AS weddingId, r.destination, count(*) AS files
+         FROM files f JOIN replicas r ON r.hash = f.hash AND r.state = 'stored'
+         WHERE f.state <> 'deleted' AND f.state <> 'skipped' GROUP BY f.wedding_id, r.destination`,
+      )
+      .all() as { weddingId: number | null; destination: string; files: number }[];
+  }
+
+  /** Recent problems worth showing: failed or skipped files with their reasons. */
+  problems(limit = 20): { path: string; state: string; error: string }[] {
+    return this.db
+      .prepare(
+        `SELECT path, state, error FROM files WHERE state IN ('failed', 'skipped') AND error IS NOT NULL
+         ORDER BY updated_at DESC LIMIT ?`,
+      )
+      .all(limit) as { path: string; state: string; error: string }[];
+  }
+}

@@ -1,0 +1,42 @@
+import { openDatabase, type Db } from './db.js';
+import { Files } from './files.js';
+import { Folders } from './folders.js';
+import { Objects } from './objects.js';
+import { JobQueue } from './queue.js';
+import { Snapshots } from './snapshots.js';
+import { StatusQueries } from './status.js';
+import { Weddings } from './weddings.js';
+
+/** The local SQLite store: one database, one object per table group. Open once per process. */
+export class Store {
+  readonly folders: Folders;
+  readonly weddings: Weddings;
+  readonly files: Files;
+  readonly objects: Objects;
+  readonly snapshots: Snapshots;
+  readonly queue: JobQueue;
+  readonly status: StatusQueries;
+
+  constructor(readonly db: Db) {
+    this.folders = new Folders(db);
+    this.weddings = new Weddings(db);
+    this.files = new Files(db);
+    this.objects = new Objects(db);
+    this.snapshots = new Snapshots(db);
+    this.queue = new JobQueue(db);
+    this.status = new StatusQueries(db);
+  }
+
+  static open(path: string): Store {
+    return new Store(openDatabase(path));
+  }
+
+  /** Runs `fn` in one transaction. */
+  tx<T>(fn: () => T): T {
+    return this.db.transaction(fn)();
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

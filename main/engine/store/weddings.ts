@@ -1,0 +1,85 @@
+import type { Wedding } from '../../../shared/model/wedding.js';
+import type { Db } from './db.js';
+
+interface WeddingRow {
+  id: number;
+  slug: string;
+  couple: string;
+  date: string | null;
+  source: 'folder' | 'user';
+}
+
+/** Weddings and the folders that belong to each. */
+export class Weddings {
+  constructor(private readonly db: Db) {}
+
+  /** Creates a wedding with a unique slug (`-2`, `-3` appended when taken). */
+  create(
+    w: { slugBase: string; couple: string; date: string | null; source: 'folder' | 'user' },
+    now: number,
+  ): Wedding {
+    let slug = w.slugBase || 'wedding';
+    for (let n = 2; this.bySlug(slug); n++) slug = `${w.slugBase}-${n}`;
+    const id = Number(
+      this.db
+        .prepare(`INSERT INTO weddings (slug, couple, date, source, created_at) VALUES (?, ?, ?, ?, ?)`)
+        .run(slug, w.couple, w.date, w.source, now).lastInsertRowid,
+    );
+    return this.byId(id)!;
+  }
+
+  addFolder(weddingId: number, path: string): void {
+    this.db
+      .prepare(
+        `INSERT INTO wedding_folders (path, wedding_id) VALUES (?, ?) ON CONFLICT (path) DO UPDATE SET wedding_id = excluded.wedding_id`,
+      )
+      .run(path, weddingId);
+  }
+
+  byId(id: number): Wedding | undefined {
+    const row = this.db.prepare(`SELECT * FROM weddings WHERE id = ?`).get(id) as WeddingRow | undefined;
+    return row && this.withFolders(row);
+  }
+
+  bySlug(slug: string): Wedding | undefined {
+    const row = this.db.prepare(`SELECT * FROM weddings WHERE slug = ?`).get(slug) as WeddingRow | undefined;
+    return row && this.withFolders(row);
+  }
+
+  byFolder(path: string): Wedding | undefined {
+    const row = this.db
+      .prepare(`SELECT w.* FROM weddings w JOIN wedding_folders f ON f.wedding_id = w.id WHERE f.path = ?`)
+      .get(path) as WeddingRow | undefined;
+    return row && this.withFolders(row);
+  }
+
+  list(): Wedding[] {
+    const rows = this.db.prepare(`SELECT * FROM weddings ORDER BY date DESC, slug`).all() as WeddingRow[];
+    return rows.map((r) => this.withFolders(r));
+  }
+
+  /** Weddings on a given day (for assigning loose imports by capture date). */
+  onDates(): { id: number; date: string }[] {
+    return this.db.prepare(`SELECT id, date FROM weddings WHERE date IS NOT NULL`).all() as {
+      id: number;
+      date: string;
+    }[];
+  }
+
+  /** All wedding folders, for finding which wedding a path belongs to. */
+  folderMap(): { path: string; weddingId: number }[] {
+    return this.db.prepare(`SELECT path, wedding_id AS weddingId FROM wedding_folders`).all() as {
+      path: string;
+      weddingId: number;
+    }[];
+  }
+
+  private withFolders(row: WeddingRow): Wedding {
+    const folders = (
+      this.db.prepare(`SELECT path FROM wedding_folders WHERE wedding_id = ? ORDER BY path`).all(row.id) as {
+        path: string;
+      }[]
+    ).map((f) => f.path);
+    return { id: row.id, slug: row.slug, couple: row.couple, date: row.date, source: row.source, folders };
+  }
+}
