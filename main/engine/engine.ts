@@ -91,6 +91,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     return new Engine(opts.home, config, opts);
   }
 
+  /** Bytes still to back up. */
+  pendingBytes(): number {
+    return this.store.status.pendingBytes();
+  }
+
   /** Copies each file needs: the configured number, or every enabled destination. */
   get target(): number {
     const c = this.config.protection.copies;

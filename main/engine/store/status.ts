@@ -45,4 +45,15 @@ export class StatusQueries {
       )
       .all(limit) as { path: string; state: string; error: string }[];
   }
+
+  /** Bytes of the files waiting for upload, for progress bars and ETAs. */
+  pendingBytes(): number {
+    return (
+      this.db
+        .prepare(
+          `SELECT coalesce(sum(f.size), 0) AS n FROM jobs j JOIN files f ON f.id = CAST(j.subject AS INTEGER) WHERE j.kind = 'upload'`,
+        )
+        .get() as { n: number }
+    ).n;
+  }
 }

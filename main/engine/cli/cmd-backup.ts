@@ -1,0 +1,52 @@
+import type { Command } from 'commander';
+import type { StatusReport } from '../../../shared/model/status.js';
+import { withEngine, type GlobalOptions } from './context.js';
+import { formatBytes, printJson, progressBar } from './output.js';
+import { printStatus } from './cmd-status.js';
+
+/** `keepsake backup --once`: scan, back up everything pending, exit 0 only when every file meets its target. */
+export function registerBackup(program: Command): void {
+  program
+    .command('backup')
+    .description('back up everything pending, then exit (0 when every file meets its protection target)')
+    .option('--once', 'scan, back up and exit (the default and only mode of this command)')
+    .action(async (_opts: unknown, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      await withEngine(g, async (engine) => {
+        const bar = progressBar(!g.json, 'Backing up');
+        let read = 0;
+        let files = 0;
+        engine.on('read', (n) => {
+          read += n;
+          bar.update(read);
+        });
+        engine.on('file', () => files++);
+        engine.on('problem', (m) => {
+          if (!g.json) process.stderr.write(`\n${m}\n`);
+        });
+        const abort = new AbortController();
+        const stop = () => abort.abort();
+        process.once('SIGINT', stop);
+        process.once('SIGTERM', stop);
+        const started = performance.now();
+        bar.start(0);
+        const pending = setInterval(() => bar.setTotal(engine.pendingBytes() + read), 1000);
+        let report: StatusReport;
+        try {
+          report = await engine.backupOnce(abort.signal);
+        } finally {
+          clearInterval(pending);
+          bar.stop();
+          process.off('SIGINT', stop);
+          process.off('SIGTERM', stop);
+        }
+        const seconds = (performance.now() - started) / 1000;
+        if (g.json) printJson({ ...report, run: { filesProcessed: files, bytesRead: read, seconds } });
+        else {
+          console.log(`Processed ${files} file(s), read ${formatBytes(read)} in ${seconds.toFixed(1)} s.`);
+          printStatus(report);
+        }
+        if (!report.allProtected) process.exitCode = 1;
+      });
+    });
+}

@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { ConfigError, saveConfig } from '../config/config-file.js';
+import { systemClock } from '../clock.js';
+import { describeLocation } from '../destinations/factory.js';
+import { addDestination, removeDestination, testDestination } from '../setup/destinations.js';
+import type { GlobalOptions } from './context.js';
+import { requireConfig } from './cmd-folders.js';
+import { printJson, table } from './output.js';
+
+/** `keepsake destinations add|list|remove|test`: where backups go. */
+export function registerDestinations(program: Command): void {
+  const dests = program.command('destinations').description('where backups go');
+  const add = dests.command('add').description('add a destination');
+  add
+    .command('local <name> <dir>')
+    .description('a local folder: an external drive or a NAS mount (created if its parent exists)')
+    .action(async (name: string, dir: string, _opts: unknown, cmd: Command) => {
+      const { home, config } = requireConfig(cmd.optsWithGlobals<GlobalOptions>());
+      const next = await addDestination(
+        config,
+        { name, kind: 'local', path: dir, enabled: true },
+        systemClock,
+      );
+      saveConfig(home, next);
+      console.log(`Added destination ${name}: ${describeLocation(next.destinations.at(-1)!)}`);
+    });
+  dests
+    .command('list')
+    .description('list destinations')
+    .action((_opts: unknown, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const { config } = requireConfig(g);
+      const rows = config.destinations.map((d) => ({
+        name: d.name,
+        kind: d.kind,
+        location: describeLocation(d),
+        enabled: d.enabled,
+      }));
+      if (g.json) return printJson(rows);
+      if (rows.length === 0)
+        return console.log('No destinations. Add one with `keepsake destinations add local NAME DIR`.');
+      console.log(
+        table([
+          ['NAME', 'KIND', 'LOCATION', 'ENABLED'],
+          ...rows.map((r) => [r.name, r.kind, r.location, r.enabled ? 'yes' : 'no']),
+        ]),
+      );
+    });
+  dests
+    .command('remove <name>')
+    .description('stop backing up to a destination (what is stored there is left alone)')
+    .action((name: string, _opts: unknown, cmd: Command) => {
+      const { home, config } = requireConfig(cmd.optsWithGlobals<GlobalOptions>());
+      saveConfig(home, removeDestination(config, name));
+      console.log(`Removed destination ${name}. Nothing stored there was deleted.`);
+    });
+  dests
+    .command('test <name>')
+    .description('write, read back, verify and delete a probe object, saying what failed')
+    .action(async (name: string, _opts: unknown, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const { config } = requireConfig(g);
+      const dest = config.destinations.find((d) => d.name === name);
+      if (!dest) throw new ConfigError(`No destination named "${name}".`);
+      const steps = await testDestination(dest);
+      const ok = steps.every((s) => s.ok) && steps.length >= 4;
+      if (g.json) printJson({ ok, steps });
+      else for (const s of steps) console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(6)} ${s.message}`);
+      if (!ok) process.exitCode = 1;
+    });
+}

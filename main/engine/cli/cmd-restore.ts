@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { LocalDestination } from '../destinations/local/local.js';
+import { Repository } from '../repo/repository.js';
+import { restore, type RestoreResult } from '../restore/restorer.js';
+import { withEngine, type GlobalOptions } from './context.js';
+import { formatBytes, printJson, progressBar, table } from './output.js';
+
+interface RestoreOptions {
+  wedding: string;
+  to: string;
+  snapshot?: string;
+  path?: string[];
+  from?: string;
+  vault?: string;
+  overwrite?: boolean;
+}
+
+function report(r: RestoreResult, json: boolean): void {
+  if (json) return printJson(r);
+  console.log(
+    `Restored ${r.restored} file(s), ${formatBytes(r.bytes)}, from snapshot ${r.snapshot.id} on ${r.from}; every file verified against its SHA-256.`,
+  );
+  if (r.existing.length)
+    console.log(
+      `Kept ${r.existing.length} file(s) that already exist in the target (use --overwrite to replace them).`,
+    );
+  for (const x of r.refused) console.log(`REFUSED ${x.path}: ${x.reason}`);
+  for (const x of r.failed) console.log(`FAILED ${x.path}: ${x.reason}`);
+}
+
+/** `keepsake restore` and `keepsake snapshots`. */
+export function registerRestore(program: Command): void {
+  program
+    .command('restore')
+    .description(
+      'restore a wedding, or paths/globs inside it, at its latest or an earlier snapshot, into a folder',
+    )
+    .requiredOption('--wedding <slug>', 'the wedding (see `keepsake snapshots`)')
+    .requiredOption('--to <dir>', 'the folder to restore into')
+    .option('--snapshot <id>', 'a snapshot id (default: the latest)')
+    .option('--path <glob...>', 'only these paths or globs inside the wedding, e.g. "RAW/**" "*.CR3"')
+    .option('--from <destination>', 'read from this destination first')
+    .option(
+      '--vault <dir>',
+      'read straight from a local vault folder, without a Keepsake config (a new computer)',
+    )
+    .option('--overwrite', 'replace files that already exist in the target')
+    .action(async (opts: RestoreOptions, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      const bar = progressBar(!g.json, 'Restoring');
+      let started = false;
+      const req = {
+        wedding: opts.wedding,
+        target: resolve(opts.to),
+        ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
+        ...(opts.path ? { include: opts.path } : {}),
+        overwrite: opts.overwrite ?? false,
+        onProgress: (p: { bytes: number; totalBytes: number }) => {
+          if (!started) bar.start(p.totalBytes);
+          started = true;
+          bar.update(p.bytes);
+        },
+      };
+      let result: RestoreResult;
+      try {
+        if (opts.vault) {
+          const repo = new Repository(new LocalDestination('vault', resolve(opts.vault)), randomUUID());
+          await repo.open();
+          result = await restore({ ...req, repos: [repo] });
+        } else {
+          result = await withEngine(g, (engine) =>
+            engine.restore({ ...req, ...(opts.from ? { from: opts.from } : {}) }),
+          );
+        }
+      } finally {
+        bar.stop();
+      }
+      report(result, g.json ?? false);
+      if (result.failed.length || result.refused.length) process.exitCode = 1;
+    });
+
+  program
+    .command('snapshots')
+    .description('list the snapshots stored on the destinations')
+    .option('--wedding <slug>', 'only this wedding')
+    .action(async (opts: { wedding?: string }, cmd: Command) => {
+      const g = cmd.optsWithGlobals<GlobalOptions>();
+      await withEngine(g, async (engine) => {
+        const rows: { destination: string; wedding: string; id: string; createdAt: string }[] = [];
+        for (const repo of engine.repos) {
+          try {
+            for (const s of await repo.listSnapshots(opts.wedding))
+              rows.push({ destination: repo.name, wedding: s.wedding, id: s.id, createdAt: s.createdAt });
+          } catch (err) {
+            console.error(`${repo.name}: ${(err as Error).message}`);
+          }
+        }
+        if (g.json) return printJson(rows);
+        if (rows.length === 0) return console.log('No snapshots yet.');
+        console.log(
+          table([
+            ['WEDDING', 'SNAPSHOT', 'DESTINATION'],
+            ...rows.map((r) => [r.wedding, r.id, r.destination]),
+          ]),
+        );
+      });
+    });
+}
