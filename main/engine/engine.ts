@@ -5,6 +5,7 @@ import type { WeddingStatus } from '../../shared/model/wedding.js';
 import { systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig } from './config/config-file.js';
 import { databaseFile, lockFile } from './config/home.js';
+import { CredentialStore } from './config/credentials.js';
 import type { Config } from './config/schema.js';
 import { errorKind } from './destinations/errors.js';
 import { createDestination, describeLocation } from './destinations/factory.js';
@@ -58,6 +59,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     super();
     this.clock = opts.clock ?? systemClock;
     this.store = Store.open(databaseFile(home));
+    const credentials = new CredentialStore(home);
     const bandwidth = config.transfer.bandwidthLimit
       ? new BandwidthLimiter(this.clock, config.transfer.bandwidthLimit)
       : undefined;
@@ -66,13 +68,19 @@ export class Engine extends EventEmitter<EngineEvents> {
       .map((d) => {
         const metrics = new DestinationMetrics(this.clock);
         this.metrics.set(d.name, metrics);
-        const wrapped = wrapDestination(createDestination(d), {
-          clock: this.clock,
-          concurrency: Math.max(4, config.transfer.concurrency * 2),
-          metrics,
-          ...(bandwidth ? { bandwidth } : {}),
-          retry: d.kind === 'local' ? { maxAttempts: 2 } : {},
-        });
+        const wrapped = wrapDestination(
+          createDestination(
+            d,
+            d.kind !== 'local' && d.credentials === 'stored' ? credentials.get(d.name) : undefined,
+          ),
+          {
+            clock: this.clock,
+            concurrency: Math.max(4, config.transfer.concurrency * 2),
+            metrics,
+            ...(bandwidth ? { bandwidth } : {}),
+            retry: d.kind === 'local' ? { maxAttempts: 2 } : {},
+          },
+        );
         return new Repository(wrapped, config.installId);
       });
     this.intake = new Intake(this.store, this.clock, opts.snapshotDelayMs ?? 30_000);
@@ -266,13 +274,18 @@ export class Engine extends EventEmitter<EngineEvents> {
         const repo = this.repos.find((r) => r.name === d.name);
         let problem: string | null = d.enabled ? null : 'disabled';
         if (repo) {
+          // The timeout's timer is cancelled once the check answers, or it keeps the process alive 10 s.
+          const timeout = new AbortController();
           problem = await Promise.race([
             repo.dest.check().then(
               () => null,
               (err: unknown) => (err as Error).message,
             ),
-            this.clock.sleep(10_000).then(() => `${d.name}: not answering`),
-          ]);
+            this.clock.sleep(10_000, timeout.signal).then(
+              () => `${d.name}: not answering`,
+              () => null,
+            ),
+          ]).finally(() => timeout.abort());
         }
         const objects = (
           this.store.db
@@ -333,12 +346,15 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Restores from the configured destinations (or the named one first). */
   async restore(req: Omit<RestoreRequest, 'repos'> & { from?: string }): Promise<RestoreResult> {
-    const repos = req.from
-      ? [...this.repos.filter((r) => r.name === req.from), ...this.repos.filter((r) => r.name !== req.from)]
-      : this.repos;
-    if (req.from && !this.repos.some((r) => r.name === req.from))
-      throw new ConfigError(`No enabled destination named "${req.from}".`);
-    return restore({ ...req, repos });
+    if (!req.from) return restore({ ...req, repos: this.repos });
+    const first = this.repos.find((r) => r.name === req.from);
+    if (!first) throw new ConfigError(`No enabled destination named "${req.from}".`);
+    // The snapshot comes from the named destination; objects it lacks may still come from the others.
+    return restore({
+      ...req,
+      repos: [first, ...this.repos.filter((r) => r !== first)],
+      snapshotSources: [first],
+    });
   }
 
   /** Creates a wedding by hand: its folders (watched as import folders if not already watched) belong to it. */

@@ -3,7 +3,9 @@ import { ConfigError, saveConfig } from '../config/config-file.js';
 import { systemClock } from '../clock.js';
 import { describeLocation } from '../destinations/factory.js';
 import { addDestination, removeDestination, testDestination } from '../setup/destinations.js';
-import type { GlobalOptions } from './context.js';
+import { homeOf, type GlobalOptions } from './context.js';
+import { CredentialStore } from '../config/credentials.js';
+import { registerCloudDestinations } from './cmd-destinations-cloud.js';
 import { requireConfig } from './cmd-folders.js';
 import { printJson, table } from './output.js';
 
@@ -11,6 +13,7 @@ import { printJson, table } from './output.js';
 export function registerDestinations(program: Command): void {
   const dests = program.command('destinations').description('where backups go');
   const add = dests.command('add').description('add a destination');
+  registerCloudDestinations(add);
   add
     .command('local <name> <dir>')
     .description('a local folder: an external drive or a NAS mount (created if its parent exists)')
@@ -52,6 +55,7 @@ export function registerDestinations(program: Command): void {
     .action((name: string, _opts: unknown, cmd: Command) => {
       const { home, config } = requireConfig(cmd.optsWithGlobals<GlobalOptions>());
       saveConfig(home, removeDestination(config, name));
+      new CredentialStore(home).delete(name);
       console.log(`Removed destination ${name}. Nothing stored there was deleted.`);
     });
   dests
@@ -62,7 +66,11 @@ export function registerDestinations(program: Command): void {
       const { config } = requireConfig(g);
       const dest = config.destinations.find((d) => d.name === name);
       if (!dest) throw new ConfigError(`No destination named "${name}".`);
-      const steps = await testDestination(dest);
+      const secret =
+        dest.kind !== 'local' && dest.credentials === 'stored'
+          ? new CredentialStore(homeOf(g)).get(dest.name)
+          : undefined;
+      const steps = await testDestination(dest, secret);
       const ok = steps.every((s) => s.ok) && steps.length >= 4;
       if (g.json) printJson({ ok, steps });
       else for (const s of steps) console.log(`${s.ok ? 'ok  ' : 'FAIL'} ${s.step.padEnd(6)} ${s.message}`);

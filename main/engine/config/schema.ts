@@ -15,7 +15,88 @@ export const localDestinationSchema = z.object({
   enabled: z.boolean().default(true),
 });
 
-export const destinationSchema = z.discriminatedUnion('kind', [localDestinationSchema]);
+/**
+ * Where a cloud destination's secret comes from: `stored` in the home's credentials.json (owner-only,
+ * see docs/CONFIG.md), or `environment`: the provider SDK's standard places (AWS profiles and
+ * variables, GOOGLE_APPLICATION_CREDENTIALS, AZURE_STORAGE_CONNECTION_STRING).
+ */
+const credentialSource = z.enum(['stored', 'environment']).default('environment');
+const prefix = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
+    'a folder path like keepsake/studio, without leading or trailing /',
+  )
+  .optional();
+const bucket = z
+  .string()
+  .regex(
+    /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/,
+    'a bucket name (3-63 lower-case letters, digits, dots, dashes)',
+  );
+const region = z.string().regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a region like eu-central-1');
+
+/** Amazon S3, or any S3-compatible server when `endpoint` is set (MinIO, Cloudflare R2, a NAS). */
+export const s3DestinationSchema = z.object({
+  name,
+  kind: z.literal('s3'),
+  bucket,
+  prefix,
+  region: region.default('us-east-1'),
+  endpoint: z.url({ message: 'an http:// or https:// URL' }).optional(),
+  storageClass: z.enum(['STANDARD', 'STANDARD_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE']).optional(),
+  credentials: credentialSource,
+  enabled: z.boolean().default(true),
+});
+
+/** Backblaze B2 (S3 API) and Wasabi: one storage class each. */
+export const b2DestinationSchema = z.object({
+  name,
+  kind: z.literal('b2'),
+  bucket,
+  prefix,
+  region,
+  credentials: credentialSource,
+  enabled: z.boolean().default(true),
+});
+export const wasabiDestinationSchema = b2DestinationSchema.extend({ kind: z.literal('wasabi') });
+
+export const gcsDestinationSchema = z.object({
+  name,
+  kind: z.literal('gcs'),
+  bucket,
+  prefix,
+  projectId: z.string().optional(),
+  storageClass: z.enum(['STANDARD', 'NEARLINE', 'COLDLINE', 'ARCHIVE']).optional(),
+  /** Another JSON-API endpoint (an emulator or a private gateway). */
+  apiEndpoint: z.url().optional(),
+  credentials: credentialSource,
+  enabled: z.boolean().default(true),
+});
+
+export const azureDestinationSchema = z.object({
+  name,
+  kind: z.literal('azure'),
+  container: z
+    .string()
+    .regex(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'a container name (lower-case letters, digits, single dashes)'),
+  prefix,
+  /** Blob endpoint, e.g. https://ACCOUNT.blob.core.windows.net; taken from the connection string when omitted. */
+  endpoint: z.url().optional(),
+  accountName: z.string().optional(),
+  accessTier: z.enum(['Hot', 'Cool', 'Cold', 'Archive']).optional(),
+  credentials: credentialSource,
+  enabled: z.boolean().default(true),
+});
+
+export const destinationSchema = z.discriminatedUnion('kind', [
+  localDestinationSchema,
+  s3DestinationSchema,
+  b2DestinationSchema,
+  wasabiDestinationSchema,
+  gcsDestinationSchema,
+  azureDestinationSchema,
+]);
 
 export const folderSchema = z.object({
   path: z.string().min(1, 'an absolute folder path'),

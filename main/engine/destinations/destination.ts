@@ -25,6 +25,12 @@ export interface PutOptions {
   expect?: Digests;
   /** Storage class for this object, when the destination has classes. */
   storageClass?: string;
+  /**
+   * A staging upload that will be promoted or removed within minutes: stored in the provider's class
+   * without minimum storage duration or retrieval delay (S3 STANDARD, GCS STANDARD, Azure Hot), so no
+   * early-deletion charge applies. `promote` then gives the object the destination's configured class.
+   */
+  temporary?: boolean;
   signal?: AbortSignal;
 }
 
@@ -71,6 +77,7 @@ export interface Destination {
   /**
    * Makes the object stored under `from` visible under `to`, atomically as `put` does, then removes
    * `from`. The pipeline sends a file once under a staging key and names it by its content hash here.
+   * The object under `to` gets the destination's configured storage class.
    * Fails with `not-found` when `from` does not exist.
    */
   promote(from: string, to: string): Promise<void>;

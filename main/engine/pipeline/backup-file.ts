@@ -168,7 +168,7 @@ async function sendOnce(
   }
   const staged = targets.map((repo) => ({ repo, key: repo.newStagingKey() }));
   const branches = staged.map(({ repo, key }) =>
-    branch((body) => repo.dest.put(key, body, { size: stat.size })),
+    branch((body) => repo.dest.put(key, body, { size: stat.size, temporary: true })),
   );
   const hasher = new ContentHasher();
   try {

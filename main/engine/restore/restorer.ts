@@ -14,6 +14,8 @@ export interface RestoreRequest {
   /** Repositories to read from, in order of preference; objects missing or damaged on one are read from the next. */
   repos: Repository[];
   wedding: string;
+  /** Where to look for the snapshot (default: all of `repos`; the newest wins). */
+  snapshotSources?: Repository[];
   /** Snapshot id, or `latest` (default). */
   snapshot?: string;
   /** Paths or globs inside the wedding (`RAW/**`, `*.CR3`, `ceremony/IMG_0001.CR3`); all files when empty. */
@@ -85,7 +87,7 @@ export function selectEntries(manifest: Manifest, include: string[] | undefined)
  * files are kept unless `overwrite` is set.
  */
 export async function restore(req: RestoreRequest): Promise<RestoreResult> {
-  const { repo, ref } = await findSnapshot(req.repos, req.wedding, req.snapshot);
+  const { repo, ref } = await findSnapshot(req.snapshotSources ?? req.repos, req.wedding, req.snapshot);
   const { manifest } = await repo.readManifest(ref.key);
   const entries = selectEntries(manifest, req.include);
   await mkdir(req.target, { recursive: true });

@@ -6,6 +6,7 @@ import type { Clock } from '../clock.js';
 import { isoAt } from '../clock.js';
 import { ConfigError } from '../config/config-file.js';
 import type { Config, DestinationConfig } from '../config/schema.js';
+import type { CredentialStore, Secret } from '../config/credentials.js';
 import { createDestination } from '../destinations/factory.js';
 import { Repository } from '../repo/repository.js';
 
@@ -14,7 +15,12 @@ import { Repository } from '../repo/repository.js';
  * unplugged drive is noticed rather than a folder created on the laptop's disk), and creates the
  * repository marker there.
  */
-export async function addDestination(config: Config, dest: DestinationConfig, clock: Clock): Promise<Config> {
+export async function addDestination(
+  config: Config,
+  dest: DestinationConfig,
+  clock: Clock,
+  credentials?: { store: CredentialStore; secret: Secret },
+): Promise<Config> {
   if (config.destinations.some((d) => d.name === dest.name))
     throw new ConfigError(`A destination named "${dest.name}" exists already.`);
   let cfg = dest;
@@ -38,13 +44,16 @@ export async function addDestination(config: Config, dest: DestinationConfig, cl
     }
     cfg = { ...dest, path: full };
   }
-  const repo = new Repository(createDestination(cfg), config.installId);
+  if (credentials && cfg.kind !== 'local') cfg = { ...cfg, credentials: 'stored' };
+  const repo = new Repository(createDestination(cfg, credentials?.secret), config.installId);
   try {
     await repo.dest.check();
     await repo.init(isoAt(clock.now()));
   } finally {
     await repo.dest.close();
   }
+  // Only a destination that answered gets its secret stored.
+  if (credentials) credentials.store.set(cfg.name, credentials.secret);
   return { ...config, destinations: [...config.destinations, cfg] };
 }
 
@@ -61,8 +70,8 @@ export interface ProbeStep {
 }
 
 /** `destinations test`: writes, reads back, hashes and deletes a probe object, saying which step failed. */
-export async function testDestination(dest: DestinationConfig): Promise<ProbeStep[]> {
-  const d = createDestination(dest);
+export async function testDestination(dest: DestinationConfig, secret?: Secret): Promise<ProbeStep[]> {
+  const d = createDestination(dest, secret);
   const steps: ProbeStep[] = [];
   const key = `keepsake-probe/${randomBytes(8).toString('hex')}`;
   const data = randomBytes(64 * 1024);

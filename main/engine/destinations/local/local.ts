@@ -225,5 +225,7 @@ function createEmpty(): Readable {
 function wrapStreamErrors(stream: Readable, classify: (err: unknown) => Error): Readable {
   const out = new Transform({ transform: (chunk, _e, cb) => cb(null, chunk) });
   stream.on('error', (err) => out.destroy(classify(err)));
+  // A reader that stops early destroys `out`: close the file too, or its handle leaks.
+  out.on('close', () => stream.destroy());
   return stream.pipe(out);
 }
