@@ -9,7 +9,11 @@ import { Engine } from './engine.js';
 import { addDestination } from './setup/destinations.js';
 import { addFolder } from './setup/folders.js';
 
-async function until<T>(what: string, fn: () => Promise<T | undefined> | T | undefined, ms = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  fn: () => Promise<T | undefined> | T | undefined,
+  ms = 30_000,
+): Promise<T> {
   const end = performance.now() + ms;
   for (;;) {
     const v = await fn();
@@ -25,8 +29,16 @@ describe('keepsake run (watch mode)', () => {
     const root = join(base, 'Weddings');
     mkdirSync(root);
     let config = addFolder(newConfig(), root, 'weddings');
-    config = await addDestination(config, { name: 'SSD', kind: 'local', path: join(base, 'ssd'), enabled: true }, systemClock);
-    config = await addDestination(config, { name: 'NAS', kind: 'local', path: join(base, 'nas'), enabled: true }, systemClock);
+    config = await addDestination(
+      config,
+      { name: 'SSD', kind: 'local', path: join(base, 'ssd'), enabled: true },
+      systemClock,
+    );
+    config = await addDestination(
+      config,
+      { name: 'NAS', kind: 'local', path: join(base, 'nas'), enabled: true },
+      systemClock,
+    );
     config = { ...config, watch: { stableMs: 300 } };
     saveConfig(join(base, 'home'), config);
     const engine = Engine.open({ home: join(base, 'home'), snapshotDelayMs: 200 });

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { LocalDestination } from '../destinations/local/local.js';
+import { systemClock } from '../clock.js';
+import { ConfigError } from '../config/config-file.js';
 import { Repository } from '../repo/repository.js';
 import { restore, type RestoreResult } from '../restore/restorer.js';
 import { withEngine, type GlobalOptions } from './context.js';
@@ -15,6 +17,13 @@ interface RestoreOptions {
   from?: string;
   vault?: string;
   overwrite?: boolean;
+  rehydrate?: 'fast' | 'standard' | 'bulk';
+  wait?: string;
+}
+
+function rehydrateSpeed(v: string): 'fast' | 'standard' | 'bulk' {
+  if (v === 'fast' || v === 'standard' || v === 'bulk') return v;
+  throw new ConfigError(`--rehydrate: expected fast, standard or bulk, got "${v}".`);
 }
 
 function report(r: RestoreResult, json: boolean): void {
@@ -28,6 +37,16 @@ function report(r: RestoreResult, json: boolean): void {
     );
   for (const x of r.refused) console.log(`REFUSED ${x.path}: ${x.reason}`);
   for (const x of r.failed) console.log(`FAILED ${x.path}: ${x.reason}`);
+  const archived = r.archived.length;
+  if (archived && r.archived.every((a) => a.requested)) {
+    console.log(
+      `${archived} file(s) are in archive storage; their rehydration was requested. Run the same restore again once it is done (typically minutes with "fast", 3-12 hours with "standard", up to 48 hours with "bulk").`,
+    );
+  } else if (archived) {
+    console.log(
+      `${archived} file(s) exist only in archive storage (${[...new Set(r.archived.map((a) => a.destination))].join(', ')}). Run again with --rehydrate fast|standard|bulk to have them made readable (the provider charges a retrieval fee).`,
+    );
+  }
 }
 
 /** `keepsake restore` and `keepsake snapshots`. */
@@ -47,6 +66,11 @@ export function registerRestore(program: Command): void {
       'read straight from a local vault folder, without a Keepsake config (a new computer)',
     )
     .option('--overwrite', 'replace files that already exist in the target')
+    .option(
+      '--rehydrate <speed>',
+      'for files only in archive storage: ask for them back (fast, standard or bulk)',
+    )
+    .option('--wait <minutes>', 'with --rehydrate: wait this long for them, restoring as they arrive', '0')
     .action(async (opts: RestoreOptions, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       const bar = progressBar(!g.json, 'Restoring');
@@ -57,6 +81,16 @@ export function registerRestore(program: Command): void {
         ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
         ...(opts.path ? { include: opts.path } : {}),
         overwrite: opts.overwrite ?? false,
+        ...(opts.rehydrate
+          ? {
+              rehydrate: {
+                speed: rehydrateSpeed(opts.rehydrate),
+                days: 7,
+                waitMs: Number(opts.wait ?? 0) * 60_000,
+                clock: systemClock,
+              },
+            }
+          : {}),
         onProgress: (p: { bytes: number; totalBytes: number }) => {
           if (!started) bar.start(p.totalBytes);
           started = true;
@@ -78,7 +112,7 @@ export function registerRestore(program: Command): void {
         bar.stop();
       }
       report(result, g.json ?? false);
-      if (result.failed.length || result.refused.length) process.exitCode = 1;
+      if (result.failed.length || result.refused.length || result.archived.length) process.exitCode = 1;
     });
 
   program

@@ -34,6 +34,14 @@ export interface PutOptions {
   signal?: AbortSignal;
 }
 
+/** How fast an archived object should be made readable; slower is cheaper. */
+export interface RehydrationOptions {
+  /** `fast`: minutes to an hour (S3 Expedited, Azure High); `standard`: hours; `bulk`: cheapest, up to two days. */
+  speed: 'fast' | 'standard' | 'bulk';
+  /** How many days a restored copy stays readable (S3 only; Azure moves the object to an online tier). */
+  days: number;
+}
+
 export interface ByteRange {
   offset: number;
   /** Number of bytes; reads to the end when omitted. */
@@ -82,6 +90,13 @@ export interface Destination {
    */
   promote(from: string, to: string): Promise<void>;
   remove(key: string): Promise<void>;
+  /**
+   * Asks the provider to make an archived object readable again (S3 RestoreObject for GLACIER and
+   * DEEP_ARCHIVE, an Azure tier change from Archive). Resolves once the request is accepted, also when
+   * one is already under way; `stat(key).archived` turns false when the object can be read. A no-op
+   * for objects that are not archived and for providers without archive classes.
+   */
+  requestRehydration(key: string, opts: RehydrationOptions): Promise<void>;
   /**
    * Checks that the destination is reachable and is (or can become) a Keepsake repository, without
    * writing anything. Fails with the same error kinds as the other calls.

@@ -37,7 +37,11 @@ describe('docs/FORMAT.md', () => {
       writeFileSync(join(wedding, p), data);
     }
     let config = addFolder(newConfig(), join(base, 'Weddings'), 'weddings');
-    config = await addDestination(config, { name: 'T7', kind: 'local', path: join(base, 'T7'), enabled: true }, systemClock);
+    config = await addDestination(
+      config,
+      { name: 'T7', kind: 'local', path: join(base, 'T7'), enabled: true },
+      systemClock,
+    );
     saveConfig(home, config);
     const engine = Engine.open({ home });
     try {

@@ -6,6 +6,8 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import picomatch from 'picomatch';
 import type { Manifest, ManifestEntry, SnapshotRef } from '../../../shared/model/snapshot.js';
+import type { Clock } from '../clock.js';
+import type { RehydrationOptions } from '../destinations/destination.js';
 import { DestinationError } from '../destinations/errors.js';
 import type { Repository } from '../repo/repository.js';
 import { resolveInside, UnsafePathError } from './safe-path.js';
@@ -24,6 +26,11 @@ export interface RestoreRequest {
   /** Replace files that already exist in the target (default: keep them and report). */
   overwrite?: boolean;
   onProgress?: (p: { done: number; total: number; bytes: number; totalBytes: number; path: string }) => void;
+  /**
+   * For files whose only copies are in an archive class (S3 Glacier, Azure Archive): ask for them to be
+   * made readable, and wait up to `waitMs` (0: ask and return; run the restore again later).
+   */
+  rehydrate?: RehydrationOptions & { waitMs: number; pollMs?: number; clock: Clock };
 }
 
 export interface RestoreResult {
@@ -37,6 +44,8 @@ export interface RestoreResult {
   refused: { path: string; reason: string }[];
   /** Files that could not be restored from any repository, with the reason. */
   failed: { path: string; reason: string }[];
+  /** Files only found in an archive class: rehydration was requested (or is needed) before they can be read. */
+  archived: { path: string; destination: string; requested: boolean }[];
 }
 
 /** Picks the snapshot: the named one, or the newest across all repositories. */
@@ -99,7 +108,9 @@ export async function restore(req: RestoreRequest): Promise<RestoreResult> {
     existing: [],
     refused: [],
     failed: [],
+    archived: [],
   };
+  const cold: { entry: ManifestEntry; dest: string; repo: Repository }[] = [];
   const totalBytes = entries.reduce((n, e) => n + e.size, 0);
   const order = [repo, ...req.repos.filter((r) => r !== repo)];
   let done = 0;
@@ -119,12 +130,14 @@ export async function restore(req: RestoreRequest): Promise<RestoreResult> {
     }
     const reasons: string[] = [];
     let ok = false;
+    let archivedOn: Repository | undefined;
     for (const source of order) {
       try {
         await restoreOne(source, entry, dest);
         ok = true;
         break;
       } catch (err) {
+        if (err instanceof DestinationError && err.kind === 'needs-rehydration') archivedOn ??= source;
         reasons.push(
           err instanceof DestinationError ? err.message : `${source.name}: ${(err as Error).message}`,
         );
@@ -133,12 +146,57 @@ export async function restore(req: RestoreRequest): Promise<RestoreResult> {
     if (ok) {
       result.restored++;
       result.bytes += entry.size;
+    } else if (archivedOn) {
+      cold.push({ entry, dest, repo: archivedOn });
     } else {
       result.failed.push({ path: entry.path, reason: reasons.join('; ') });
     }
     req.onProgress?.({ done, total: entries.length, bytes: result.bytes, totalBytes, path: entry.path });
   }
+  if (cold.length > 0) await restoreArchived(req, cold, result);
   return result;
+}
+
+/**
+ * Files whose only copies are archived: without `rehydrate` they are listed as such; with it, their
+ * rehydration is requested and, within `waitMs`, they are restored as they become readable.
+ */
+async function restoreArchived(
+  req: RestoreRequest,
+  cold: { entry: ManifestEntry; dest: string; repo: Repository }[],
+  result: RestoreResult,
+): Promise<void> {
+  const opts = req.rehydrate;
+  if (!opts) {
+    for (const c of cold)
+      result.archived.push({ path: c.entry.path, destination: c.repo.name, requested: false });
+    return;
+  }
+  for (const c of cold) await c.repo.dest.requestRehydration(c.repo.objectKey(c.entry.sha256), opts);
+  let waiting = cold;
+  const deadline = opts.clock.now() + opts.waitMs;
+  while (waiting.length > 0) {
+    const still: typeof cold = [];
+    for (const c of waiting) {
+      const info = await c.repo.dest.stat(c.repo.objectKey(c.entry.sha256));
+      if (info.archived) {
+        still.push(c);
+        continue;
+      }
+      try {
+        await restoreOne(c.repo, c.entry, c.dest);
+        result.restored++;
+        result.bytes += c.entry.size;
+      } catch (err) {
+        result.failed.push({ path: c.entry.path, reason: (err as Error).message });
+      }
+    }
+    waiting = still;
+    if (waiting.length === 0 || opts.clock.now() >= deadline) break;
+    await opts.clock.sleep(Math.min(opts.pollMs ?? 60_000, Math.max(0, deadline - opts.clock.now())));
+  }
+  for (const c of waiting)
+    result.archived.push({ path: c.entry.path, destination: c.repo.name, requested: true });
 }
 
 /** Downloads one object to a temp file beside `dest`, verifies size and SHA-256, then renames it into place. */
@@ -146,7 +204,7 @@ async function restoreOne(repo: Repository, entry: ManifestEntry, dest: string):
   if (!/^[0-9a-f]{64}$/.test(entry.sha256)) throw new Error('manifest entry has no valid SHA-256');
   const key = repo.objectKey(entry.sha256);
   await mkdir(dirname(dest), { recursive: true });
-  const tmp = join(dirname(dest), `.${basename(dest)}.keepsake-${randomUUID().slice(0, 8)}.part`);
+  const tmp = join(dirname(dest), tempName(basename(dest)));
   const sha = createHash('sha256');
   let size = 0;
   try {
@@ -177,4 +235,12 @@ async function restoreOne(repo: Repository, entry: ManifestEntry, dest: string):
     await rm(tmp, { force: true });
     throw err;
   }
+}
+
+/** A hidden temp name beside the file, kept within 255 bytes (NAME_MAX) however long the file's name is. */
+function tempName(name: string): string {
+  const suffix = `.keepsake-${randomUUID().slice(0, 8)}.part`;
+  let chars = Array.from(name);
+  while (Buffer.byteLength(`.${chars.join('')}${suffix}`) > 255) chars = chars.slice(0, -1);
+  return `.${chars.join('')}${suffix}`;
 }

@@ -190,6 +190,9 @@ export class GcsDestination implements Destination {
     await this.deleteObject(source, 'promote', meta.generation);
   }
 
+  /** GCS's ARCHIVE class is readable at once (at a retrieval fee): nothing to rehydrate. */
+  async requestRehydration(): Promise<void> {}
+
   async get(key: string, range?: ByteRange): Promise<Readable> {
     assertValidKey(this.name, key);
     const object = this.objectName(key);

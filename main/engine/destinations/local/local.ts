@@ -4,7 +4,14 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ByteRange, Destination, Digests, ObjectInfo, PutOptions } from '../destination.js';
+import type {
+  ByteRange,
+  Destination,
+  Digests,
+  ObjectInfo,
+  PutOptions,
+  RehydrationOptions,
+} from '../destination.js';
 import { DestinationError } from '../errors.js';
 import { assertValidKey } from '../keys.js';
 import { classifyLocalError } from './errors.js';
@@ -176,6 +183,9 @@ export class LocalDestination implements Destination {
       throw classifyLocalError(this.name, err, key);
     }
   }
+
+  /** Local folders have no archive classes: nothing to rehydrate. */
+  async requestRehydration(_key: string, _opts: RehydrationOptions): Promise<void> {}
 
   async close(): Promise<void> {}
 

@@ -5,12 +5,20 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  RestoreObjectCommand,
   ListObjectsV2Command,
   S3Client,
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import { systemClock, type Clock } from '../../clock.js';
-import type { ByteRange, Destination, Digests, ObjectInfo, PutOptions } from '../destination.js';
+import type {
+  ByteRange,
+  Destination,
+  Digests,
+  ObjectInfo,
+  PutOptions,
+  RehydrationOptions,
+} from '../destination.js';
 import { assertValidKey } from '../keys.js';
 import { abortStaleUploads, type AbortedUpload } from './cleanup.js';
 import { integrityError, type S3Context } from './context.js';
@@ -226,6 +234,34 @@ export class S3Destination implements Destination {
       };
     } catch (err) {
       throw this.ctx.fail(err, 'stat', full);
+    }
+  }
+
+  /**
+   * RestoreObject for GLACIER / DEEP_ARCHIVE objects (Expedited is not offered for DEEP_ARCHIVE, so
+   * `fast` falls back to Standard there). An object not archived, or already being restored, is left as is.
+   */
+  async requestRehydration(key: string, opts: RehydrationOptions): Promise<void> {
+    const info = await this.stat(key);
+    if (!info.archived) return;
+    const full = this.full(key);
+    const tier =
+      opts.speed === 'fast' && info.storageClass !== 'DEEP_ARCHIVE'
+        ? 'Expedited'
+        : opts.speed === 'bulk'
+          ? 'Bulk'
+          : 'Standard';
+    try {
+      await this.client.send(
+        new RestoreObjectCommand({
+          Bucket: this.bucket,
+          Key: full,
+          RestoreRequest: { Days: Math.max(1, Math.round(opts.days)), GlacierJobParameters: { Tier: tier } },
+        }),
+      );
+    } catch (err) {
+      if ((err as { name?: string }).name === 'RestoreAlreadyInProgress') return;
+      throw this.ctx.fail(err, 'requestRehydration', full);
     }
   }
 

@@ -1,6 +1,13 @@
 import type { Readable } from 'node:stream';
 import { systemClock, type Clock } from '../../clock.js';
-import type { ByteRange, Destination, Digests, ObjectInfo, PutOptions } from '../destination.js';
+import type {
+  ByteRange,
+  Destination,
+  Digests,
+  ObjectInfo,
+  PutOptions,
+  RehydrationOptions,
+} from '../destination.js';
 import { DestinationError, type DestinationErrorKind } from '../errors.js';
 import { destinationMethods, type DestinationMethod } from '../wrap/methods.js';
 import { relay } from '../wrap/streams.js';
@@ -176,6 +183,10 @@ export class FaultyDestination implements Destination {
 
   remove(key: string): Promise<void> {
     return this.plain('remove', key, () => this.inner.remove(key));
+  }
+
+  requestRehydration(key: string, opts: RehydrationOptions): Promise<void> {
+    return this.plain('requestRehydration', key, () => this.inner.requestRehydration(key, opts));
   }
 
   check(): Promise<void> {

@@ -1,5 +1,12 @@
 import type { Readable } from 'node:stream';
-import type { ByteRange, Destination, Digests, ObjectInfo, PutOptions } from '../destination.js';
+import type {
+  ByteRange,
+  Destination,
+  Digests,
+  ObjectInfo,
+  PutOptions,
+  RehydrationOptions,
+} from '../destination.js';
 import type { DestinationMetrics } from './metrics.js';
 import type { DestinationMethod } from './methods.js';
 import { relay } from './streams.js';
@@ -77,6 +84,10 @@ export class MeteredDestination implements Destination {
 
   remove(key: string): Promise<void> {
     return this.timed('remove', () => this.inner.remove(key));
+  }
+
+  requestRehydration(key: string, opts: RehydrationOptions): Promise<void> {
+    return this.timed('requestRehydration', () => this.inner.requestRehydration(key, opts));
   }
 
   check(): Promise<void> {

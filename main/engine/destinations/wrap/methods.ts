@@ -1,5 +1,6 @@
 /** The calls of a Destination that wrappers count, limit and fault; `close` is never among them. */
-export type DestinationMethod = 'put' | 'get' | 'stat' | 'digest' | 'list' | 'promote' | 'remove' | 'check';
+export type DestinationMethod =
+  'put' | 'get' | 'stat' | 'digest' | 'list' | 'promote' | 'remove' | 'check' | 'requestRehydration';
 
 /** Every DestinationMethod, in interface order: for tables keyed by method. */
 export const destinationMethods: readonly DestinationMethod[] = [
@@ -11,4 +12,5 @@ export const destinationMethods: readonly DestinationMethod[] = [
   'promote',
   'remove',
   'check',
+  'requestRehydration',
 ];

@@ -1,6 +1,13 @@
 import type { Readable } from 'node:stream';
 import type { Clock } from '../../clock.js';
-import type { ByteRange, Destination, Digests, ObjectInfo, PutOptions } from '../destination.js';
+import type {
+  ByteRange,
+  Destination,
+  Digests,
+  ObjectInfo,
+  PutOptions,
+  RehydrationOptions,
+} from '../destination.js';
 import { isNotFound, isRetriable } from '../errors.js';
 import { backoffDelay } from './backoff.js';
 import type { DestinationMethod } from './methods.js';
@@ -155,6 +162,10 @@ export class RetryingDestination implements Destination {
 
   remove(key: string): Promise<void> {
     return this.attempt('remove', key, () => this.inner.remove(key));
+  }
+
+  requestRehydration(key: string, opts: RehydrationOptions): Promise<void> {
+    return this.attempt('requestRehydration', key, () => this.inner.requestRehydration(key, opts));
   }
 
   check(): Promise<void> {

@@ -1,6 +1,13 @@
 import type { Readable } from 'node:stream';
 import pLimit, { type LimitFunction } from 'p-limit';
-import type { ByteRange, Destination, Digests, ObjectInfo, PutOptions } from '../destination.js';
+import type {
+  ByteRange,
+  Destination,
+  Digests,
+  ObjectInfo,
+  PutOptions,
+  RehydrationOptions,
+} from '../destination.js';
 import type { BandwidthLimiter } from './bandwidth.js';
 import { relay } from './streams.js';
 
@@ -93,6 +100,10 @@ export class ThrottledDestination implements Destination {
 
   remove(key: string): Promise<void> {
     return this.limit(() => this.inner.remove(key));
+  }
+
+  requestRehydration(key: string, opts: RehydrationOptions): Promise<void> {
+    return this.limit(() => this.inner.requestRehydration(key, opts));
   }
 
   check(): Promise<void> {
