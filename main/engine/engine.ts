@@ -8,7 +8,9 @@ import { databaseFile, lockFile } from './config/home.js';
 import { CredentialStore } from './config/credentials.js';
 import type { Config } from './config/schema.js';
 import { errorKind } from './destinations/errors.js';
+import type { Destination } from './destinations/destination.js';
 import { createDestination, describeLocation } from './destinations/factory.js';
+import { abortAbandonedUploads } from './destinations/maintenance.js';
 import { BandwidthLimiter, DestinationMetrics, wrapDestination } from './destinations/wrap/index.js';
 import { Intake } from './intake/intake.js';
 import { reconcile, type ReconcileResult } from './intake/reconcile.js';
@@ -22,6 +24,9 @@ import { verifyReplicas, type VerifyResult } from './scrub/verify.js';
 import type { Job } from './store/queue.js';
 import { Store } from './store/store.js';
 import { FolderWatcher } from './watch/watcher.js';
+
+/** How long an interrupted upload may be resumed; older ones start over (S3 aborts them after a day too). */
+const UPLOAD_RESUME_MS = 24 * 3_600_000;
 
 export interface EngineOptions {
   home: string;
@@ -47,6 +52,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly store: Store;
   readonly repos: Repository[];
   readonly metrics = new Map<string, DestinationMetrics>();
+  /** The providers' destinations before wrapping, for provider-side housekeeping. */
+  private readonly raw = new Map<string, Destination>();
   private readonly intake: Intake;
   private readonly scheduler: Scheduler;
   private releaseLock: (() => void) | undefined;
@@ -68,19 +75,18 @@ export class Engine extends EventEmitter<EngineEvents> {
       .map((d) => {
         const metrics = new DestinationMetrics(this.clock);
         this.metrics.set(d.name, metrics);
-        const wrapped = wrapDestination(
-          createDestination(
-            d,
-            d.kind !== 'local' && d.credentials === 'stored' ? credentials.get(d.name) : undefined,
-          ),
-          {
-            clock: this.clock,
-            concurrency: Math.max(4, config.transfer.concurrency * 2),
-            metrics,
-            ...(bandwidth ? { bandwidth } : {}),
-            retry: d.kind === 'local' ? { maxAttempts: 2 } : {},
-          },
+        const raw = createDestination(
+          d,
+          d.kind !== 'local' && d.credentials === 'stored' ? credentials.get(d.name) : undefined,
         );
+        this.raw.set(d.name, raw);
+        const wrapped = wrapDestination(raw, {
+          clock: this.clock,
+          concurrency: Math.max(4, config.transfer.concurrency * 2),
+          metrics,
+          ...(bandwidth ? { bandwidth } : {}),
+          retry: d.kind === 'local' ? { maxAttempts: 2 } : {},
+        });
         return new Repository(wrapped, config.installId);
       });
     this.intake = new Intake(this.store, this.clock, opts.snapshotDelayMs ?? 30_000);
@@ -119,12 +125,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!this.releaseLock) this.releaseLock = acquireLock(lockFile(this.home));
     const now = this.clock.now();
     this.store.queue.releaseAll(now);
+    this.store.uploads.expire(now - UPLOAD_RESUME_MS);
     this.syncFolders();
     await Promise.all(
       this.repos.map(async (repo) => {
         try {
           await repo.open();
-          await repo.cleanStaging();
+          await repo.cleanStaging(this.store.uploads.stagingKeys(repo.name));
+          await abortAbandonedUploads(this.raw.get(repo.name)!, UPLOAD_RESUME_MS);
         } catch (err) {
           this.emit('problem', (err as Error).message);
         }
@@ -187,6 +195,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async runUpload(job: Job): Promise<JobResult> {
     const file = this.store.files.byId(Number(job.subject));
     if (!file || file.state === 'deleted') return { ok: true };
+    // A problem the scan recorded in the index (an unreadable folder, a name that is not UTF-8) has no
+    // stat and no file to send; trying would mark it deleted and hide the problem. The next scan decides.
+    if (file.state === 'failed' && file.ino === '') return { ok: true };
     const outcome = await backupFile(
       {
         store: this.store,

@@ -31,6 +31,14 @@ export interface PutOptions {
    * early-deletion charge applies. `promote` then gives the object the destination's configured class.
    */
   temporary?: boolean;
+  /**
+   * Resumable uploads (large objects on S3 and Azure). `onCheckpoint` receives an opaque token after
+   * each durable part; passing it back as `token`, with the same key and a body that yields the same
+   * bytes from the start, continues that upload: the bytes already stored are read from the body and
+   * checked, not sent again. A token that no longer fits (expired, other bytes) is ignored and the
+   * upload starts over. Destinations without resumable uploads ignore both.
+   */
+  resume?: { token?: string; onCheckpoint(token: string): void };
   signal?: AbortSignal;
 }
 

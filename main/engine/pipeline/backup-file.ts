@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
 import type { Clock } from '../clock.js';
-import { DestinationError, isNotFound } from '../destinations/errors.js';
+import { DestinationError, errorKind, isNotFound } from '../destinations/errors.js';
 import type { Repository } from '../repo/repository.js';
 import type { FileStat, IndexedFile } from '../store/files.js';
 import type { Store } from '../store/store.js';
@@ -166,9 +166,26 @@ async function sendOnce(
     }
     return { kind: 'stop', outcome: { kind: 'unreadable', reason: readError(err) } };
   }
-  const staged = targets.map((repo) => ({ repo, key: repo.newStagingKey() }));
-  const branches = staged.map(({ repo, key }) =>
-    branch((body) => repo.dest.put(key, body, { size: stat.size, temporary: true })),
+  // A large upload cut short earlier (a restart, a dropped line) continues under its staging key.
+  const staged = targets.map((repo) => {
+    const prior = store.uploads.find(path, repo.name, stat);
+    return { repo, key: prior?.stagingKey ?? repo.newStagingKey(), token: prior?.token ?? undefined };
+  });
+  const discard = (repo: Repository, key: string) => {
+    store.uploads.done(path, repo.name);
+    return repo.dest.remove(key).catch(() => undefined);
+  };
+  const branches = staged.map(({ repo, key, token }) =>
+    branch((body) =>
+      repo.dest.put(key, body, {
+        size: stat.size,
+        temporary: true,
+        resume: {
+          ...(token ? { token } : {}),
+          onCheckpoint: (t) => store.uploads.save(path, repo.name, stat, key, t, clock.now()),
+        },
+      }),
+    ),
   );
   const hasher = new ContentHasher();
   try {
@@ -178,7 +195,7 @@ async function sendOnce(
       ctx.onRead?.(chunk.length);
     });
   } catch (err) {
-    await Promise.all(staged.map(({ repo, key }) => repo.dest.remove(key).catch(() => undefined)));
+    await Promise.all(staged.map(({ repo, key }) => discard(repo, key)));
     if ((err as NodeJS.ErrnoException).code === 'ENOENT')
       return { kind: 'stop', outcome: { kind: 'vanished' } };
     return { kind: 'stop', outcome: { kind: 'unreadable', reason: readError(err) } };
@@ -194,7 +211,7 @@ async function sendOnce(
     (knownHash && knownHash !== content.sha256)
   ) {
     // Changed (or vanished) while read: discard everything sent and try again from scratch.
-    await Promise.all(staged.map(({ repo, key }) => repo.dest.remove(key).catch(() => undefined)));
+    await Promise.all(staged.map(({ repo, key }) => discard(repo, key)));
     if (!after) {
       store.files.markDeleted(path, clock.now());
       return { kind: 'stop', outcome: { kind: 'vanished' } };
@@ -212,14 +229,16 @@ async function sendOnce(
       const failed = branches[i]!.error;
       if (failed !== undefined) {
         errors.push(failed as Error);
-        await repo.dest.remove(key).catch(() => undefined);
+        // A connection that dropped keeps its resumable upload for the next try; anything else starts over.
+        if (!['unavailable', 'transient', 'throttled'].includes(errorKind(failed))) await discard(repo, key);
         return;
       }
       try {
         await placeAndVerify(ctx, repo, key, content);
+        store.uploads.done(path, repo.name);
       } catch (err) {
         errors.push(err as Error);
-        await repo.dest.remove(key).catch(() => undefined);
+        await discard(repo, key);
       }
     }),
   );

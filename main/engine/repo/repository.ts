@@ -116,10 +116,11 @@ export class Repository {
     return `${stagingPrefix(this.installId)}${randomUUID()}`;
   }
 
-  /** Removes this installation's leftover staging objects (from a crash or a cut connection). */
-  async cleanStaging(): Promise<number> {
+  /** Removes this installation's leftover staging objects (from a crash), except uploads still to resume. */
+  async cleanStaging(keep: ReadonlySet<string> = new Set()): Promise<number> {
     let n = 0;
     for await (const o of this.dest.list(stagingPrefix(this.installId))) {
+      if (keep.has(o.key)) continue;
       await this.dest.remove(o.key);
       n++;
     }

@@ -6,6 +6,7 @@ import { JobQueue } from './queue.js';
 import { Snapshots } from './snapshots.js';
 import { StatusQueries } from './status.js';
 import { Weddings } from './weddings.js';
+import { Uploads } from './uploads.js';
 
 /** The local SQLite store: one database, one object per table group. Open once per process. */
 export class Store {
@@ -16,6 +17,7 @@ export class Store {
   readonly snapshots: Snapshots;
   readonly queue: JobQueue;
   readonly status: StatusQueries;
+  readonly uploads: Uploads;
 
   constructor(readonly db: Db) {
     this.folders = new Folders(db);
@@ -25,6 +27,7 @@ export class Store {
     this.snapshots = new Snapshots(db);
     this.queue = new JobQueue(db);
     this.status = new StatusQueries(db);
+    this.uploads = new Uploads(db);
   }
 
   static open(path: string): Store {

@@ -1,4 +1,5 @@
 import m001 from './001-initial.js';
+import m002 from './002-uploads.js';
 
 /** Migrations in order; schema version N is reached by applying the first N. Never edit a shipped one. */
-export const migrations: readonly string[] = [m001];
+export const migrations: readonly string[] = [m001, m002];
