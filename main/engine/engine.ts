@@ -121,8 +121,9 @@ export class Engine extends EventEmitter<EngineEvents> {
    * watched folders are synced from the config, repositories are checked and their leftover staging
    * uploads removed. An unreachable destination is reported, not fatal: its jobs wait for it.
    */
-  async prepare(): Promise<void> {
-    if (!this.releaseLock) this.releaseLock = acquireLock(lockFile(this.home));
+    async prepare(): Promise<void> {
+    if (this.releaseLock) return;
+    this.releaseLock = acquireLock(lockFile(this.home));
     const now = this.clock.now();
     this.store.queue.releaseAll(now);
     this.store.uploads.expire(now - UPLOAD_RESUME_MS);
@@ -172,9 +173,25 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.status();
   }
 
+  /** True while `run` is active (the API and verify use its scheduler instead of draining their own). */
+  private running = false;
+
+  /** Pauses or resumes uploads (in-flight ones finish). */
+  setPaused(paused: boolean): void {
+    this.scheduler.setPaused(paused);
+  }
+
+  /** "Protect now": rescans every folder at once and wakes the scheduler. */
+  async backupNow(): Promise<{ queued: number }> {
+    const r = await this.scan();
+    return { queued: r.queued };
+  }
+
   /** Watches and backs up until `signal` aborts; in-flight work finishes before it resolves. */
   async run(signal: AbortSignal, onReady?: () => void): Promise<void> {
     await this.prepare();
+    this.running = true;
+    signal.addEventListener('abort', () => (this.running = false), { once: true });
     const watcher = new FolderWatcher([], { stableMs: this.config.watch.stableMs, clock: this.clock });
     watcher.on('file', (f) => void this.intake.seen(f).then((queued) => queued && this.scheduler.wake()));
     watcher.on('removed', (r) => this.intake.removed(r.path, r.folder));
@@ -351,7 +368,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   ): Promise<VerifyResult> {
     await this.prepare();
     const result = await verifyReplicas({ store: this.store, clock: this.clock, repos: this.repos }, opts);
-    if (result.requeued > 0) await this.scheduler.drain(5000);
+    if (result.requeued > 0 && !this.running) await this.scheduler.drain(5000);
+    else this.scheduler.wake();
     return result;
   }
 

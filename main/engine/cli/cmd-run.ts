@@ -1,10 +1,22 @@
 import type { Command } from 'commander';
+import { writeFileSync } from 'node:fs';
+import { ApiServer } from '../api/server.js';
+import { defaultUiRoot } from '../api/ui-root.js';
 import type { Engine } from '../engine.js';
 import { withEngine, type GlobalOptions } from './context.js';
 import { formatBytes } from './output.js';
 
 /** Watches and backs up until SIGINT/SIGTERM, then finishes in-flight work and exits cleanly. */
-export async function runUntilStopped(engine: Engine, verbose: boolean): Promise<void> {
+export interface RunOptions {
+  verbose: boolean;
+  /** Port for the local UI and API (default: a free one). */
+  port?: number;
+  /** Write `{ url, secret }` here (mode 0600) for a program that drives the API, e.g. the desktop shell. */
+  secretFile?: string;
+}
+
+export async function runUntilStopped(engine: Engine, opts: RunOptions): Promise<void> {
+  const verbose = opts.verbose;
   const abort = new AbortController();
   const stop = (sig: string) => {
     if (abort.signal.aborted) return;
@@ -30,12 +42,29 @@ export async function runUntilStopped(engine: Engine, verbose: boolean): Promise
       console.log(`${protectedFiles} file(s) protected, ${formatBytes(read)} read so far.`);
     protectedFiles = 0;
   }, 30_000);
+  const api = new ApiServer(engine, { uiRoot: defaultUiRoot(), ...(opts.port ? { port: opts.port } : {}) });
+  const { url } = await api.listen();
+  const status = () =>
+    void engine.status().then(
+      (s) => api.broadcast({ type: 'status', status: s }),
+      () => undefined,
+    );
+  engine.on('file', (path, outcome) => {
+    api.broadcast({ type: 'file', path, outcome: outcome.kind });
+    status();
+  });
+  engine.on('problem', (message) => api.broadcast({ type: 'problem', message }));
+  console.log(`Keepsake's window: open ${api.guard.loginUrl(engine.clock.now())}`);
+  console.log(`  (the link works once; API at ${url}api/, secret-protected)`);
+  if (opts.secretFile)
+    writeFileSync(opts.secretFile, JSON.stringify({ url, secret: api.guard.secret }), { mode: 0o600 });
   try {
     await engine.run(abort.signal, () =>
       console.log('Initial scan done; watching for new files. Press Ctrl-C to stop.'),
     );
   } finally {
     clearInterval(ticker);
+    await api.close();
   }
   console.log('Stopped cleanly.');
 }
@@ -46,14 +75,20 @@ export function registerRun(program: Command): void {
     .command('run')
     .description('watch the folders and back up until stopped (Ctrl-C)')
     .option('-v, --verbose', 'print every file as it is protected')
-    .action(async (opts: { verbose?: boolean }, cmd: Command) => {
+    .option('--port <port>', 'port of the local UI and API on 127.0.0.1 (default: a free one)', Number)
+    .option('--secret-file <file>', 'write the API URL and secret to this file (owner-only)')
+    .action(async (opts: { verbose?: boolean; port?: number; secretFile?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       await withEngine(g, async (engine) => {
         console.log(`Watching ${engine.config.folders.map((f) => f.path).join(', ') || '(no folders)'}`);
         console.log(
           `Backing up to ${engine.config.destinations.map((d) => d.name).join(', ') || '(no destinations)'}`,
         );
-        await runUntilStopped(engine, opts.verbose ?? false);
+        await runUntilStopped(engine, {
+          verbose: opts.verbose ?? false,
+          ...(opts.port ? { port: opts.port } : {}),
+          ...(opts.secretFile ? { secretFile: opts.secretFile } : {}),
+        });
       });
     });
 }

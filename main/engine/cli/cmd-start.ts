@@ -25,7 +25,7 @@ export function registerStart(program: Command): void {
       await withEngine(g, async (engine) => {
         console.log(`Watching ${engine.config.folders.map((f) => f.path).join(', ')}`);
         console.log(`Backing up to ${engine.config.destinations.map((d) => `${d.name}`).join(', ')}`);
-        await runUntilStopped(engine, opts.verbose ?? false);
+        await runUntilStopped(engine, { verbose: opts.verbose ?? false });
       });
     });
 }

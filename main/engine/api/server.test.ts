@@ -1,0 +1,164 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemClock } from '../clock.js';
+import { newConfig, saveConfig } from '../config/config-file.js';
+import { Engine } from '../engine.js';
+import { addDestination } from '../setup/destinations.js';
+import { addFolder } from '../setup/folders.js';
+import { ApiServer } from './server.js';
+
+interface Reply {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+function call(
+  port: number,
+  opts: { method?: string; path: string; headers?: Record<string, string>; body?: string },
+): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: opts.method ?? 'GET',
+        path: opts.path,
+        headers: { Host: `127.0.0.1:${port}`, ...opts.headers },
+      },
+      (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      },
+    );
+    req.on('error', reject);
+    req.end(opts.body);
+  });
+}
+
+describe('local API server', () => {
+  const base = mkdtempSync(join(tmpdir(), 'keepsake-api-'));
+  const ui = join(base, 'ui');
+  let engine: Engine;
+  let api: ApiServer;
+  let port = 0;
+  let auth: Record<string, string>;
+
+  beforeAll(async () => {
+    mkdirSync(join(base, 'Weddings'));
+    mkdirSync(ui);
+    writeFileSync(join(ui, 'index.html'), '<!doctype html><title>Keepsake</title>');
+    let config = addFolder(newConfig(), join(base, 'Weddings'), 'weddings');
+    config = await addDestination(
+      config,
+      { name: 'Vault', kind: 'local', path: join(base, 'vault'), enabled: true },
+      systemClock,
+    );
+    saveConfig(join(base, 'home'), config);
+    engine = Engine.open({ home: join(base, 'home') });
+    api = new ApiServer(engine, { uiRoot: ui });
+    port = (await api.listen()).port;
+    auth = { Authorization: `Bearer ${api.guard.secret}` };
+  });
+  afterAll(async () => {
+    await api.close();
+    await engine.close();
+  });
+
+  it('answers with the secret, and refuses without it or with a wrong one', async () => {
+    expect((await call(port, { path: '/api/status' })).status).toBe(401);
+    expect(
+      (await call(port, { path: '/api/status', headers: { Authorization: 'Bearer nope' } })).status,
+    ).toBe(401);
+    const ok = await call(port, { path: '/api/status', headers: auth });
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.body).destinations[0].name).toBe('Vault');
+  });
+
+  it('refuses a foreign Origin, a cross-site fetch and a rebinding Host even with the secret', async () => {
+    expect(
+      (await call(port, { path: '/api/status', headers: { ...auth, Origin: 'https://evil.example' } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await call(port, { path: '/api/status', headers: { ...auth, 'Sec-Fetch-Site': 'cross-site' } }))
+        .status,
+    ).toBe(403);
+    expect(
+      (await call(port, { path: '/api/status', headers: { ...auth, Host: `evil.example:${port}` } })).status,
+    ).toBe(421);
+    expect(
+      (await call(port, { path: '/api/status', headers: { ...auth, Origin: `http://127.0.0.1:${port}` } }))
+        .status,
+    ).toBe(200);
+  });
+
+  it('accepts state changes only as JSON', async () => {
+    const form = await call(port, {
+      method: 'POST',
+      path: '/api/pause',
+      headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: 'paused=true',
+    });
+    expect(form.status).toBe(415);
+    const json = await call(port, {
+      method: 'POST',
+      path: '/api/pause',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: '{"paused":true}',
+    });
+    expect(json.status).toBe(200);
+    const bad = await call(port, {
+      method: 'POST',
+      path: '/api/pause',
+      headers: { ...auth, 'Content-Type': 'application/json' },
+      body: '{"paused":"yes"}',
+    });
+    expect(bad.status).toBe(400);
+    expect(JSON.parse(bad.body).error).toMatch(/paused/);
+  });
+
+  it('logs a browser in once through the one-time link, with a strict cookie', async () => {
+    const link = new URL(api.guard.loginUrl(systemClock.now()));
+    const first = await call(port, { path: link.pathname + link.search });
+    expect(first.status).toBe(303);
+    const cookie = String(first.headers['set-cookie']);
+    expect(cookie).toMatch(/HttpOnly/);
+    expect(cookie).toMatch(/SameSite=Strict/);
+    expect((await call(port, { path: link.pathname + link.search })).status).toBe(401);
+    const session = cookie.split(';')[0]!;
+    expect((await call(port, { path: '/api/status', headers: { Cookie: session } })).status).toBe(200);
+    const page = await call(port, { path: '/', headers: { Cookie: session } });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Keepsake</title>');
+    expect(page.headers['content-security-policy']).toMatch(/default-src 'self'.*frame-ancestors 'none'/);
+    expect((await call(port, { path: '/' })).status).toBe(401);
+  });
+
+  it('streams live events to an authenticated client', async () => {
+    const got = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        { host: '127.0.0.1', port, path: '/api/events', headers: { Host: `127.0.0.1:${port}`, ...auth } },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+            if (text.includes('connected') && !text.includes('problem'))
+              api.broadcast({ type: 'problem', message: 'drive unplugged' });
+            if (text.includes('event: problem')) {
+              req.destroy();
+              resolve(text);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(got).toContain('"message":"drive unplugged"');
+  });
+});

@@ -1,0 +1,121 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ApiEvent } from '../../../shared/api/contract.js';
+import type { Engine } from '../engine.js';
+import { ApiGuard } from './guard.js';
+import { handleApi, HttpError } from './routes.js';
+import { securityHeaders, serveStatic } from './static.js';
+
+export interface ApiServerOptions {
+  /** Folder of the built UI (renderer/dist). */
+  uiRoot: string;
+  /** Port to listen on; 0 (default) takes a free one. Always on 127.0.0.1. */
+  port?: number;
+}
+
+/**
+ * The engine's local API and UI server (Kopia's design): one HTTP server on 127.0.0.1 serving the
+ * JSON API under /api, a server-sent event stream at /api/events and the built UI, all behind the
+ * per-run secret and the Host/Origin checks of ApiGuard. The desktop shell loads the same URL.
+ */
+export class ApiServer {
+  readonly guard = new ApiGuard();
+  private readonly server: Server;
+  private readonly streams = new Set<ServerResponse>();
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly opts: ApiServerOptions,
+  ) {
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  async listen(): Promise<{ port: number; url: string }> {
+    await new Promise<void>((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.opts.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    const port = (this.server.address() as AddressInfo).port;
+    this.guard.setPort(port);
+    return { port, url: `http://127.0.0.1:${port}/` };
+  }
+
+  /** Sends a live event to every open event stream. */
+  broadcast(event: ApiEvent): void {
+    const frame = `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
+    for (const res of this.streams) res.write(frame);
+  }
+
+  async close(): Promise<void> {
+    for (const res of this.streams) res.end();
+    this.streams.clear();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    this.server.closeAllConnections?.();
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    securityHeaders(res);
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname === '/login') {
+      const refused = this.guard.refusal(req, { needsAuth: false });
+      const cookie = refused
+        ? undefined
+        : this.guard.login(url.searchParams.get('token') ?? '', this.engine.clock.now());
+      if (!cookie)
+        return this.fail(
+          res,
+          refused?.status ?? 401,
+          refused?.reason ?? 'this login link was used already or has expired',
+        );
+      res.writeHead(303, { 'Set-Cookie': cookie, Location: '/' });
+      res.end();
+      return;
+    }
+    const refused = this.guard.refusal(req, { needsAuth: true });
+    if (refused) return this.fail(res, refused.status, refused.reason);
+    if (url.pathname === '/api/events') return this.openStream(res);
+    if (url.pathname.startsWith('/api/')) {
+      try {
+        const body = req.method === 'POST' ? await readJson(req) : undefined;
+        const result = await handleApi(this.engine, req.method ?? 'GET', url.pathname, body);
+        res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify(result));
+      } catch (err) {
+        const status = err instanceof HttpError ? err.status : 500;
+        this.fail(res, status, (err as Error).message);
+      }
+      return;
+    }
+    if (req.method !== 'GET') return this.fail(res, 405, 'method not allowed');
+    serveStatic(this.opts.uiRoot, url.pathname, res);
+  }
+
+  private openStream(res: ServerResponse): void {
+    res.writeHead(200, { 'Content-Type': 'text/event-stream; charset=utf-8', Connection: 'keep-alive' });
+    res.write(': connected\n\n');
+    this.streams.add(res);
+    res.on('close', () => this.streams.delete(res));
+  }
+
+  private fail(res: ServerResponse, status: number, error: string): void {
+    if (res.headersSent) return void res.end();
+    res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ error }));
+  }
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const c of req) {
+    size += (c as Buffer).length;
+    if (size > 1024 * 1024) throw new HttpError(413, 'request body too large');
+    chunks.push(c as Buffer);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'request body is not valid JSON');
+  }
+}
