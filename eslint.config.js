@@ -105,6 +105,38 @@ export default tseslint.config(
     },
   },
   {
+    // The UI talks to the engine only through the API contract in shared/.
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: {
+      globals: {
+        window: 'readonly',
+        document: 'readonly',
+        fetch: 'readonly',
+        EventSource: 'readonly',
+        navigator: 'readonly',
+        HTMLElement: 'readonly',
+        HTMLInputElement: 'readonly',
+      },
+    },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: [...nodeBuiltins, ...nativeOrShell],
+              message: 'The UI runs in a browser: no Node or Electron.',
+            },
+            {
+              group: ['**/main/**', '**/preload/**'],
+              message: 'The UI depends only on shared/ (the API contract).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['main/engine/clock.ts', 'main/engine/**/*.test.ts', 'main/engine/**/testing/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
