@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AbortMultipartUploadCommand, DeleteObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { DestinationError } from '../errors.js';
 
 /** What the S3 operation helpers (upload, copy, cleanup) share with the destination. */
@@ -26,5 +26,19 @@ export async function removeDamaged(ctx: S3Context, key: string): Promise<string
     return 'the object was removed';
   } catch (err) {
     return `removing it failed too (${ctx.fail(err, 'remove', key).message})`;
+  }
+}
+
+/**
+ * Aborts a multipart upload so its parts are deleted (S3 bills stored parts until then). A failure
+ * here is not reported over the original error: `abortStaleUploads` cleans up what is left.
+ */
+export async function abortUpload(ctx: S3Context, key: string, uploadId: string): Promise<void> {
+  try {
+    await ctx.client.send(
+      new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }),
+    );
+  } catch {
+    // Left for abortStaleUploads; the caller reports the error that made it abort.
   }
 }

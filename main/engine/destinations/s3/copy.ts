@@ -9,9 +9,9 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import { BoundedTasks } from './bounded-tasks.js';
-import { integrityError, removeDamaged, type S3Context } from './context.js';
+import { abortUpload, integrityError, removeDamaged, type S3Context } from './context.js';
 import { etagIsContentMd5, normalizeEtag } from './etag.js';
-import { abortUpload, MAX_PARTS } from './upload.js';
+import { MAX_PARTS } from './limits.js';
 
 /** How large objects are copied; see the defaults in s3.ts. */
 export interface CopyPlan {

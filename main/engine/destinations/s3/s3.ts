@@ -26,7 +26,8 @@ import { copyObject, type CopyPlan } from './copy.js';
 import { classifyS3Error } from './errors.js';
 import { etagIsContentMd5, normalizeEtag } from './etag.js';
 import { guardedBody } from './read-stream.js';
-import { MIN_PART_SIZE, uploadObject, type UploadPlan } from './upload.js';
+import { MIN_PART_SIZE } from './limits.js';
+import { uploadObject, type UploadPlan } from './upload.js';
 
 /** Access keys for S3 (or an S3-compatible provider). */
 export interface S3Credentials {

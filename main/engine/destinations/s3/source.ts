@@ -2,6 +2,14 @@ import { addAbortSignal, type Readable } from 'node:stream';
 import { DestinationError } from '../errors.js';
 import type { S3Context } from './context.js';
 
+/** The errors `sourceChunks` made of a failing body, so callers can tell them from S3's failures. */
+const sourceFailures = new WeakSet<Error>();
+
+/** True when `err` is a body (source) failure reported by `sourceChunks`, not a failure of S3. */
+export function isSourceFailure(err: unknown): boolean {
+  return err instanceof Error && sourceFailures.has(err);
+}
+
 /**
  * The chunks of a body being put, as Buffers. A failing source (a disk read error, a cut network
  * share) becomes a `transient` DestinationError saying so; the caller's signal cancels the read.
@@ -24,12 +32,14 @@ export async function* sourceChunks(
       } catch (err) {
         done = true;
         if ((err as Error | undefined)?.name === 'AbortError') throw ctx.fail(err, 'put', key);
-        throw new DestinationError(
+        const failure = new DestinationError(
           'transient',
           ctx.name,
           `put ${ctx.bucket}/${key}: reading the source failed: ${(err as Error | undefined)?.message ?? String(err)}`,
           { cause: err },
         );
+        sourceFailures.add(failure);
+        throw failure;
       }
       if (next.done) {
         done = true;

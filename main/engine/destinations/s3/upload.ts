@@ -1,7 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import {
-  AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   PutObjectCommand,
@@ -10,10 +9,14 @@ import {
   type StorageClass,
 } from '@aws-sdk/client-s3';
 import type { Digests, PutOptions } from '../destination.js';
+import type { DestinationErrorKind } from '../errors.js';
 import { BoundedTasks } from './bounded-tasks.js';
-import { integrityError, removeDamaged, type S3Context } from './context.js';
+import { abortUpload, integrityError, removeDamaged, type S3Context } from './context.js';
 import { etagIsContentMd5, isPlainMd5, multipartEtagMismatch, normalizeEtag, opaqueEtag } from './etag.js';
-import { sourceChunks } from './source.js';
+import { MAX_PARTS, MIN_PART_SIZE } from './limits.js';
+import { findResumableUpload, type ListedPart } from './resume.js';
+import { Checkpoints } from './resume-token.js';
+import { isSourceFailure, sourceChunks } from './source.js';
 
 /** How objects are cut into parts; see the defaults in s3.ts for the reasoning. */
 export interface UploadPlan {
@@ -23,9 +26,6 @@ export interface UploadPlan {
   queueSize: number;
 }
 
-/** S3 allows at most 10,000 parts; parts other than the last must be at least 5 MiB. */
-export const MAX_PARTS = 10_000;
-export const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MiB = 1024 * 1024;
 
 /** The part size for an object of `size` bytes: the planned size, grown in whole MiB to fit 10,000 parts. */
@@ -38,6 +38,7 @@ export function partSizeFor(size: number, planned: number): number {
  * Stores `body` under the full key `key`, verified: the byte count must equal `opts.size`, the expected
  * digests must match, and every request carries Content-MD5 so S3 refuses a damaged transfer; the
  * returned ETags are checked against the MD5s sent. Fails with `integrity` leaving nothing under the key.
+ * Only multipart uploads are resumable; a single PutObject ignores `opts.resume`.
  */
 export async function uploadObject(
   ctx: S3Context,
@@ -116,10 +117,49 @@ async function putSingle(
   }
 }
 
+/** Failures after which a resumable upload is kept for its token: the same bytes may go through later. */
+const KEPT_FOR_RESUME: ReadonlySet<DestinationErrorKind> = new Set(['transient', 'unavailable', 'throttled']);
+
+async function createUpload(
+  ctx: S3Context,
+  key: string,
+  storageClass: string | undefined,
+  signal: AbortSignal | undefined,
+): Promise<string> {
+  let uploadId: string | undefined;
+  try {
+    const created = await ctx.client.send(
+      new CreateMultipartUploadCommand({
+        Bucket: ctx.bucket,
+        Key: key,
+        ...(storageClass ? { StorageClass: storageClass as StorageClass } : {}),
+      }),
+      signal ? { abortSignal: signal } : {},
+    );
+    uploadId = created.UploadId;
+  } catch (err) {
+    throw ctx.fail(err, 'put', key);
+  }
+  if (!uploadId) throw ctx.fail(new Error('CreateMultipartUpload returned no UploadId'), 'put', key);
+  return uploadId;
+}
+
 /**
  * Multipart upload: parts of `partSizeFor(size)` bytes with per-part Content-MD5, `queueSize` at once.
  * Nothing is visible under the key until CompleteMultipartUpload, which is only sent once the length
- * and digests are verified; any failure aborts the upload so no parts are left (or billed).
+ * and digests are verified; without `opts.resume`, any failure aborts the upload so no parts are
+ * left (or billed).
+ *
+ * With `opts.resume`, each part that extends the unbroken run of stored parts from part 1 emits a
+ * token (resume-token.ts; a prefix, so at most `queueSize - 1` parts finished past a gap are sent
+ * again on resume, and a resume simply reads the body in order). A failure that may pass
+ * (`transient`, `unavailable`, `throttled`) then keeps the upload when it has stored parts, for the
+ * token; a failing body first lets the parts in flight finish, since their bytes were read whole.
+ * Given `opts.resume.token` (see resume.ts), the body is still read from the start and every byte
+ * counted and hashed as in a fresh put; each part the upload holds is sent only if its MD5 differs.
+ * At the first part that differs the body has changed: from there on every part is sent again
+ * (the parts before it hold this body's own bytes, checked), and when that is part 1 the old upload
+ * is aborted and a new one begun, exactly a fresh put. Completion checks every part as usual.
  */
 async function putMultipart(
   ctx: S3Context,
@@ -130,21 +170,16 @@ async function putMultipart(
   plan: UploadPlan,
 ): Promise<void> {
   const partSize = partSizeFor(opts.size, plan.partSize);
-  let uploadId: string | undefined;
-  try {
-    const created = await ctx.client.send(
-      new CreateMultipartUploadCommand({
-        Bucket: ctx.bucket,
-        Key: key,
-        ...(storageClass ? { StorageClass: storageClass as StorageClass } : {}),
-      }),
-      opts.signal ? { abortSignal: opts.signal } : {},
-    );
-    uploadId = created.UploadId;
-  } catch (err) {
-    throw ctx.fail(err, 'put', key);
-  }
-  if (!uploadId) throw ctx.fail(new Error('CreateMultipartUpload returned no UploadId'), 'put', key);
+  const resume = opts.resume;
+  const resumed = resume?.token
+    ? await findResumableUpload(ctx, key, resume.token, opts.size, partSize, opts.signal)
+    : undefined;
+  let uploadId = resumed?.uploadId ?? (await createUpload(ctx, key, storageClass, opts.signal));
+  /** Parts an earlier attempt stored, to check against the body; dropped at the first difference. */
+  let earlier: ListedPart[] = resumed?.parts ?? [];
+  const checkpointsFor = (id: string) =>
+    resume ? new Checkpoints(id, key, partSize, (token) => resume.onCheckpoint(token)) : undefined;
+  let checkpoints = checkpointsFor(uploadId);
 
   const tasks = new BoundedTasks(plan.queueSize, opts.signal);
   const parts: CompletedPart[] = [];
@@ -175,7 +210,28 @@ async function putMultipart(
         );
       }
       parts[partNumber - 1] = { PartNumber: partNumber, ETag: out.ETag };
+      checkpoints?.stored({ partNumber, md5: md5.toString('hex'), etag });
     });
+  /** Sends part `partNumber`, unless the resumed upload already holds exactly these bytes. */
+  const handlePart = async (partNumber: number, data: Buffer) => {
+    const prior = earlier[partNumber - 1];
+    if (prior) {
+      const md5 = createHash('md5').update(data).digest();
+      if (md5.toString('hex') === prior.md5) {
+        partMd5s[partNumber - 1] = md5;
+        parts[partNumber - 1] = { PartNumber: partNumber, ETag: prior.listedEtag };
+        checkpoints?.stored(prior, false);
+        return;
+      }
+      earlier = [];
+      if (partNumber === 1) {
+        await abortUpload(ctx, key, uploadId);
+        uploadId = await createUpload(ctx, key, storageClass, opts.signal);
+        checkpoints = checkpointsFor(uploadId);
+      }
+    }
+    await sendPart(partNumber, data);
+  };
 
   try {
     const whole: { md5: Hash; sha?: Hash } = { md5: createHash('md5') };
@@ -195,14 +251,14 @@ async function putMultipart(
         fill += take;
         off += take;
         if (fill === partSize) {
-          await sendPart(++partNumber, buf);
+          await handlePart(++partNumber, buf);
           buf = Buffer.allocUnsafe(partSize);
           fill = 0;
         }
       }
     }
     if (total !== opts.size) throw tooShort(ctx, key, total, opts.size);
-    if (fill > 0) await sendPart(++partNumber, buf.subarray(0, fill));
+    if (fill > 0) await handlePart(++partNumber, buf.subarray(0, fill));
     await tasks.drain();
     const wholeMd5 = whole.md5.digest('hex');
     checkExpected(ctx, key, opts.expect, {
@@ -232,22 +288,17 @@ async function putMultipart(
   } catch (err) {
     // A failed part aborts the shared signal, which also cuts the source read: report the part's error.
     const cause = tasks.firstFailure ?? err;
+    if (checkpoints && isSourceFailure(cause) && !opts.signal?.aborted) {
+      // Resumable: the parts in flight hold bytes read whole; once stored, a resume need not resend them.
+      await tasks.drain().catch(() => undefined);
+    }
     await tasks.cancel();
-    await abortUpload(ctx, key, uploadId);
-    throw ctx.fail(cause, 'put', key);
-  }
-}
-
-/**
- * Aborts a multipart upload so its parts are deleted (S3 bills stored parts until then). A failure
- * here is not reported over the original error: `abortStaleUploads` cleans up what is left.
- */
-export async function abortUpload(ctx: S3Context, key: string, uploadId: string): Promise<void> {
-  try {
-    await ctx.client.send(
-      new AbortMultipartUploadCommand({ Bucket: ctx.bucket, Key: key, UploadId: uploadId }),
-    );
-  } catch {
-    // Left for abortStaleUploads; the caller reports the error that made it abort.
+    const failure = ctx.fail(cause, 'put', key);
+    const keep =
+      checkpoints !== undefined &&
+      (checkpoints.durable > 0 || earlier.length > 0) &&
+      KEPT_FOR_RESUME.has(failure.kind);
+    if (!keep) await abortUpload(ctx, key, uploadId);
+    throw failure;
   }
 }

@@ -21,6 +21,8 @@ export interface ConformanceHarness {
   largeObjectSize?: number;
   /** Number of objects for the pagination case (default 1105: more than one page of 1000). */
   listCount?: number;
+  /** The destination resumes large uploads (`PutOptions.resume`); enables the resume case. */
+  resumable?: boolean;
 }
 
 export function bodyOf(data: Buffer | string): Readable {
@@ -65,6 +67,25 @@ function failingBody(good: Buffer): Readable {
       } else {
         this.destroy(new Error('source failed mid-transfer'));
       }
+    },
+  });
+}
+
+/**
+ * A body that yields `data` up to byte `at` in 1 MiB chunks, then fails like a dropped connection.
+ * Each chunk is larger than the stream's buffer, so every byte before `at` reaches the reader.
+ */
+function interruptedBody(data: Buffer, at: number): Readable {
+  let sent = 0;
+  return new Readable({
+    read() {
+      if (sent >= at) {
+        this.destroy(new Error('source failed mid-transfer'));
+        return;
+      }
+      const end = Math.min(at, sent + 1024 * 1024);
+      this.push(data.subarray(sent, end));
+      sent = end;
     },
   });
 }
@@ -203,6 +224,38 @@ export function runConformanceSuite(kind: string, harness: ConformanceHarness): 
       for await (const c of await dest.get('large/big')) got.update(c as Buffer);
       expect(got.digest('hex')).toBe(hash.digest('hex'));
     });
+
+    if (harness.resumable) {
+      it('resumes an interrupted large upload without losing or corrupting bytes', async () => {
+        const size = harness.largeObjectSize ?? 24 * 1024 * 1024;
+        const data = randomBytes(size);
+        const tokens: string[] = [];
+        const onCheckpoint = (token: string) => void tokens.push(token);
+        const cut = await dest
+          .put('resume/big', interruptedBody(data, Math.floor((size * 3) / 4)), {
+            size,
+            resume: { onCheckpoint },
+          })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          );
+        expect(cut).toBeInstanceOf(DestinationError);
+        await expectKind(dest.stat('resume/big'), ['not-found']);
+        expect(await keysOf(dest, 'resume/')).toEqual([]);
+        expect(tokens.length, 'checkpoints before the source failed').toBeGreaterThan(0);
+        const chunks = Array.from({ length: Math.ceil(size / 1_000_000) }, (_, i) =>
+          data.subarray(i * 1_000_000, (i + 1) * 1_000_000),
+        );
+        await dest.put('resume/big', Readable.from(chunks), {
+          size,
+          expect: { sha256: sha256(data) },
+          resume: { token: tokens[tokens.length - 1]!, onCheckpoint },
+        });
+        expect((await dest.stat('resume/big')).size).toBe(size);
+        expect(sha256(await readAll(await dest.get('resume/big')))).toBe(sha256(data));
+      });
+    }
 
     it('reports a missing container clearly', async () => {
       const missing = await harness.createMissingContainer();

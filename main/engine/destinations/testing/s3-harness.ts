@@ -25,6 +25,8 @@ export interface S3rverHarness extends ConformanceHarness {
   /** A raw SDK client on this s3rver, for arranging states a destination never makes (stale uploads). */
   rawClient(): S3Client;
   destination(bucket: string, overrides?: Partial<S3Config>, tuning?: S3Tuning): S3Destination;
+  /** How many requests of each S3 call (`UploadPart`, `ListParts`, ...) s3rver received for `bucket`. */
+  requestCounts(bucket: string): Promise<Record<string, number>>;
 }
 
 /**
@@ -84,6 +86,11 @@ export function s3Harness(): S3rverHarness {
     config,
     rawClient,
     destination: (bucket, overrides, tuning) => new S3Destination(config(bucket, overrides), tuning),
+    async requestCounts(bucket) {
+      const res = await fetch(`${endpoint()}/_keepsake/requests?bucket=${encodeURIComponent(bucket)}`);
+      if (!res.ok) throw new Error(`s3rver request counts: HTTP ${res.status}`);
+      return (await res.json()) as Record<string, number>;
+    },
 
     async setup() {
       dir = await mkdtemp(join(tmpdir(), 'keepsake-s3rver-'));
@@ -134,5 +141,6 @@ export function s3Harness(): S3rverHarness {
       return () => proc.start();
     },
     largeObjectSize: 24 * 1024 * 1024,
+    resumable: true,
   };
 }

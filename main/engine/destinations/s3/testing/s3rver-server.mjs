@@ -1,8 +1,10 @@
-// Runs s3rver (the real npm emulator, its own filesystem store) for the S3 tests, adding the three
+// Runs s3rver (the real npm emulator, its own filesystem store) for the S3 tests, adding the four
 // multipart calls s3rver 3.7 answers with NotImplemented/MethodNotAllowed, over its own upload files:
-// ListMultipartUploads, AbortMultipartUpload and UploadPartCopy. It also gives completed multipart
-// uploads S3's ETag, md5(concat(part md5s))-N, where s3rver stores the whole object's MD5.
-// Everything else is plain s3rver.
+// ListMultipartUploads, ListParts, AbortMultipartUpload and UploadPartCopy. It also gives completed
+// multipart uploads S3's ETag, md5(concat(part md5s))-N, where s3rver stores the whole object's MD5.
+// For tests that must see which requests a client really sent, it counts the S3 calls it receives
+// per bucket and answers `GET /_keepsake/requests?bucket=B` with them as JSON (no S3 bucket name can
+// contain `_`, so the path never shadows a bucket). Everything else is plain s3rver.
 // Usage: node --openssl-legacy-provider s3rver-server.mjs --port N --address A --directory D [--silent]
 // (without the legacy provider, s3rver's DES continuation tokens make paged listings fail with 500).
 import { createHash } from 'node:crypto';
@@ -110,6 +112,55 @@ async function listMultipartUploads(ctx, bucket) {
   };
 }
 
+async function listParts(ctx, bucket, key) {
+  await requireBucket(bucket);
+  const uploadId = ctx.query.uploadId;
+  if ((await uploadKey(bucket, uploadId)) !== key) {
+    throw new S3Error('NoSuchUpload', 'The specified upload does not exist.');
+  }
+  const dir = uploadDir(bucket, uploadId);
+  const marker = Number(ctx.query['part-number-marker'] ?? 0);
+  const maxParts = Math.min(1000, Number(ctx.query['max-parts'] ?? 1000));
+  // A part counts once its `.md5` is written: s3rver writes it after the part's bytes.
+  const numbers = (await readdir(dir))
+    .map((name) => /^(\d+)\.md5$/.exec(name)?.[1])
+    .filter((n) => n !== undefined)
+    .map(Number)
+    .filter((n) => n > marker)
+    .sort((a, b) => a - b);
+  const page = numbers.slice(0, maxParts);
+  const truncated = numbers.length > page.length;
+  const parts = await Promise.all(
+    page.map(async (n) => {
+      const md5 = (await readFile(join(dir, `${n}.md5`), 'utf8')).trim();
+      const info = await stat(join(dir, String(n)));
+      return {
+        PartNumber: n,
+        LastModified: info.mtime.toISOString(),
+        ETag: JSON.stringify(md5),
+        Size: info.size,
+      };
+    }),
+  );
+  const owner = { ID: 123456789000, DisplayName: 'S3rver' };
+  ctx.body = {
+    ListPartsResult: {
+      '@': { xmlns: 'http://s3.amazonaws.com/doc/2006-03-01/' },
+      Bucket: bucket,
+      Key: key,
+      UploadId: uploadId,
+      PartNumberMarker: marker,
+      ...(truncated ? { NextPartNumberMarker: page[page.length - 1] } : {}),
+      MaxParts: maxParts,
+      IsTruncated: truncated,
+      Initiator: owner,
+      Owner: owner,
+      StorageClass: 'STANDARD',
+      Part: parts,
+    },
+  };
+}
+
 async function abortMultipartUpload(ctx, bucket, key) {
   await requireBucket(bucket);
   const uploadId = ctx.query.uploadId;
@@ -189,6 +240,8 @@ async function multipartExtensions(ctx, next) {
   let handler;
   if (ctx.method === 'GET' && bucket && !key && 'uploads' in ctx.query)
     handler = () => listMultipartUploads(ctx, bucket);
+  else if (ctx.method === 'GET' && key && 'uploadId' in ctx.query)
+    handler = () => listParts(ctx, bucket, key);
   else if (ctx.method === 'DELETE' && key && 'uploadId' in ctx.query)
     handler = () => abortMultipartUpload(ctx, bucket, key);
   else if (ctx.method === 'PUT' && key && 'uploadId' in ctx.query && ctx.get('x-amz-copy-source')) {
@@ -201,8 +254,42 @@ async function multipartExtensions(ctx, next) {
   return checkAuth(ctx, handler);
 }
 
+/** The S3 call a request makes, as the counters name it; undefined for calls the tests do not count. */
+function callOf(ctx, key) {
+  const q = ctx.query;
+  if (ctx.method === 'PUT' && key && 'uploadId' in q)
+    return ctx.get('x-amz-copy-source') ? 'UploadPartCopy' : 'UploadPart';
+  if (ctx.method === 'PUT' && key) return ctx.get('x-amz-copy-source') ? 'CopyObject' : 'PutObject';
+  if (ctx.method === 'POST' && key && 'uploads' in q) return 'CreateMultipartUpload';
+  if (ctx.method === 'POST' && key && 'uploadId' in q) return 'CompleteMultipartUpload';
+  if (ctx.method === 'DELETE' && key && 'uploadId' in q) return 'AbortMultipartUpload';
+  if (ctx.method === 'GET' && key && 'uploadId' in q) return 'ListParts';
+  return undefined;
+}
+
+/** Requests received per bucket and call: `{ [bucket]: { UploadPart: 5, ... } }`. */
+const received = new Map();
+
+/** Counts each request's S3 call before s3rver sees it, and answers the counter endpoint. */
+async function countRequests(ctx, next) {
+  if (ctx.method === 'GET' && ctx.path === '/_keepsake/requests') {
+    ctx.type = 'application/json';
+    ctx.body = JSON.stringify(received.get(ctx.query.bucket) ?? {});
+    return;
+  }
+  const [bucket, ...rest] = ctx.path.replace(/^\//, '').split('/').map(decodeURIComponent);
+  const call = callOf(ctx, rest.join('/'));
+  if (bucket && call) {
+    const counts = received.get(bucket) ?? {};
+    counts[call] = (counts[call] ?? 0) + 1;
+    received.set(bucket, counts);
+  }
+  return next();
+}
+
 // s3rver registers its router last; run the extensions just before it (after its XML encoder).
 server.middleware.splice(server.middleware.length - 1, 0, multipartExtensions);
+server.middleware.unshift(countRequests);
 
 const { address, port } = await server.run();
 if (!values.silent) console.log(`s3rver listening on ${address}:${port}`);
