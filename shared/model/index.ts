@@ -3,3 +3,4 @@ export type * from './file.js';
 export type * from './destination.js';
 export type * from './snapshot.js';
 export type * from './status.js';
+export type * from './cost.js';

@@ -5,6 +5,7 @@ import { AlreadyRunningError } from '../lock.js';
 import { ManifestError } from '../repo/manifest.js';
 import { StoreError } from '../store/db.js';
 import { registerBackup } from './cmd-backup.js';
+import { registerCost } from './cmd-cost.js';
 import { registerDestinations } from './cmd-destinations.js';
 import { registerFolders } from './cmd-folders.js';
 import { registerInit } from './cmd-init.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
     registerStatus,
     registerRestore,
     registerVerify,
+    registerCost,
   ]) {
     register(program);
   }

@@ -1,14 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { ConfigError } from './errors.js';
 import { configSchema, type Config } from './schema.js';
 
 export const CONFIG_FILE = 'config.json';
 
-/** A config file that cannot be used; the message names the file, the key and what was expected. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError };
 
 export function configPath(home: string): string {
   return join(home, CONFIG_FILE);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { priceOverridesSchema } from '../cost/overrides.js';
 
 const name = z
   .string()
@@ -131,6 +132,8 @@ export const configSchema = z.object({
       bandwidthLimit: z.number().int().positive().nullable().default(null),
     })
     .default({ concurrency: 2, bandwidthLimit: null }),
+  /** Your own prices, replacing the built-in list prices (see docs/CONFIG.md and cost/prices.ts). */
+  priceOverrides: priceOverridesSchema.optional(),
 });
 
 export type Config = z.infer<typeof configSchema>;
