@@ -9,10 +9,23 @@ import {
   type ContainerClient,
 } from '@azure/storage-blob';
 import { systemClock, type Clock } from '../../clock.js';
-import type { ByteRange, Destination, Digests, ObjectInfo, PutOptions } from '../destination.js';
+import type {
+  ByteRange,
+  Destination,
+  Digests,
+  ObjectInfo,
+  PutOptions,
+  RehydrationOptions,
+} from '../destination.js';
 import { DestinationError } from '../errors.js';
 import { assertValidKey } from '../keys.js';
-import { containerClientFor, normalizePrefix, tierFor, type AccessTierName, type AzureConfig } from './config.js';
+import {
+  containerClientFor,
+  normalizePrefix,
+  tierFor,
+  type AccessTierName,
+  type AzureConfig,
+} from './config.js';
 import { classifyAzureError } from './errors.js';
 import {
   rehydrationStateOf,
@@ -50,10 +63,9 @@ const unfinishedCopy = new Set(['pending', 'failed', 'aborted']);
  * A destination in an Azure Blob Storage container (or azurite): one block blob per key, under the
  * optional prefix. Every SDK error goes through classifyAzureError; the SDK never retries (wrap/ does).
  *
- * Tiers: objects get `PutOptions.storageClass` or else the configured `accessTier`; `promote` gives
- * the final object the configured tier. Azure charges early deletion for Cool/Cold/Archive blobs
- * and cannot copy an archived blob, so staging objects that are promoted soon after should be put
- * with storageClass `Hot` when the destination's tier is not.
+ * Tiers: objects get `PutOptions.storageClass` or else the configured `accessTier`; temporary puts
+ * are Hot (Azure charges early deletion for Cool, Cold and Archive blobs, and cannot copy an
+ * archived one), and `promote` gives the final object the configured tier.
  */
 export class AzureDestination implements Destination {
   readonly name: string;
@@ -93,7 +105,9 @@ export class AzureDestination implements Destination {
   async put(key: string, body: Readable, opts: PutOptions): Promise<void> {
     assertValidKey(this.name, key);
     const what = this.what(key);
-    const tier = tierFor(this.name, opts.storageClass, this.accessTier);
+    // A temporary (staging) object is Hot: no minimum storage duration, so removing or promoting it
+    // minutes later costs no early-deletion charge, and it can always be copied.
+    const tier = opts.temporary ? 'Hot' : tierFor(this.name, opts.storageClass, this.accessTier);
     try {
       await uploadBlockBlob(
         {
@@ -215,6 +229,7 @@ export class AzureDestination implements Destination {
     assertValidKey(this.name, to);
     const what = `promoting key "${from}" to "${to}" in container "${this.container}"`;
     const source = await this.properties(from);
+    if (from === to) return;
     if (source.accessTier === 'Archive') {
       throw new DestinationError(
         'needs-rehydration',
@@ -224,7 +239,9 @@ export class AzureDestination implements Destination {
     }
     const size = source.contentLength ?? 0;
     const target = this.blob(to);
-    const tier = this.accessTier ?? (source.accessTierInferred ? undefined : source.accessTier);
+    // The final object gets the configured tier; with none configured no tier is sent and the
+    // service applies its default.
+    const tier = this.accessTier;
     try {
       const sourceUrl = await this.copySourceUrl(this.blob(from));
       const copyOptions = {
@@ -239,7 +256,11 @@ export class AzureDestination implements Destination {
       } else {
         // beginCopyFromURL sends Copy Blob; we poll ourselves, on the engine's clock.
         const poller = await target.beginCopyFromURL(sourceUrl, copyOptions);
-        await this.waitForCopy(target, (poller.getOperationState() as BlobBeginCopyFromUrlPollState).copyId, what);
+        await this.waitForCopy(
+          target,
+          (poller.getOperationState() as BlobBeginCopyFromUrlPollState).copyId,
+          what,
+        );
       }
       const copied = await target.getProperties();
       const md5 = (b: Uint8Array | undefined) => (b ? Buffer.from(b).toString('hex') : '');
@@ -265,6 +286,14 @@ export class AzureDestination implements Destination {
     } catch (err) {
       throw this.fail(err, this.what(key));
     }
+  }
+
+  /**
+   * The generic rehydration call: `fast` is High priority, the others Standard, to the Hot tier
+   * (`days` does not apply: the blob stays online until moved back).
+   */
+  async requestRehydration(key: string, opts: RehydrationOptions): Promise<void> {
+    await this.requestRehydrate(key, opts.speed === 'fast' ? 'High' : 'Standard');
   }
 
   /**

@@ -13,9 +13,10 @@ export type AccessTierName = 'Hot' | 'Cool' | 'Cold' | 'Archive';
 export const ACCESS_TIERS: readonly AccessTierName[] = ['Hot', 'Cool', 'Cold', 'Archive'];
 
 /**
- * What the user configures for an Azure Blob destination. Exactly one way to authenticate:
- * `connectionString`, or `accountName` + `accountKey`, or `sasUrl` (a SAS URL of the container, or
- * of the account; the SAS needs read, add, create, write, delete and list permissions).
+ * What the user configures for an Azure Blob destination. Exactly one secret: `connectionString`,
+ * or `accountKey` (with `accountName`), or `sasUrl` (a SAS URL of the container, or of the account;
+ * the SAS needs read, add, create, write, delete and list permissions). `accountName` alone is
+ * ignored beside a connection string or SAS URL, which name the account themselves.
  */
 export interface AzureConfig {
   /** The user's name for this destination; prefixes every error message. */
@@ -27,9 +28,15 @@ export interface AzureConfig {
   accountName?: string;
   accountKey?: string;
   sasUrl?: string;
-  /** Blob endpoint of the account for `accountName` + `accountKey` (azurite, sovereign clouds). */
+  /**
+   * Blob endpoint of the account (azurite, sovereign clouds); by default the public one of
+   * `accountName`. Replaces the endpoint a connection string names; a SAS URL names its own.
+   */
   endpoint?: string;
-  /** Tier set on every object put or promoted, unless `PutOptions.storageClass` says otherwise. */
+  /**
+   * Tier of every object put or promoted, unless `PutOptions.storageClass` says otherwise; temporary
+   * (staging) puts are Hot. None: the account's default tier.
+   */
   accessTier?: AccessTierName;
 }
 
@@ -62,26 +69,33 @@ export function containerClientFor(config: AzureConfig): ContainerClient {
   if (config.accessTier !== undefined && !ACCESS_TIERS.includes(config.accessTier)) {
     throw bad(`access tier ${JSON.stringify(config.accessTier)} is not one of ${ACCESS_TIERS.join(', ')}`);
   }
-  const forms = [
-    config.connectionString !== undefined,
-    config.accountName !== undefined || config.accountKey !== undefined,
-    config.sasUrl !== undefined,
-  ].filter(Boolean).length;
-  if (forms !== 1) {
-    throw bad('configure exactly one of: a connection string, an account name and key, or a SAS URL');
+  const secrets = [config.connectionString, config.accountKey, config.sasUrl].filter((x) => x !== undefined);
+  if (secrets.length !== 1) {
+    throw bad(
+      'configure exactly one secret: a connection string, an account key (with the account name) or a SAS URL',
+    );
   }
-  if (config.endpoint !== undefined && (config.connectionString !== undefined || config.sasUrl !== undefined)) {
-    throw bad('an endpoint only goes with an account name and key (connection strings and SAS URLs hold one)');
+  if (config.endpoint !== undefined && !URL.canParse(config.endpoint)) {
+    throw bad(`endpoint ${JSON.stringify(config.endpoint)} is not a URL`);
   }
 
   if (config.connectionString !== undefined) {
+    let service: BlobServiceClient;
     try {
-      return BlobServiceClient.fromConnectionString(config.connectionString, pipelineOptions).getContainerClient(
-        config.container,
-      );
+      service = BlobServiceClient.fromConnectionString(config.connectionString, pipelineOptions);
     } catch {
       throw bad('the connection string is malformed');
     }
+    if (config.endpoint !== undefined) {
+      // The configured endpoint wins; the string's credential (account key, or SAS in the URL) stays.
+      const sas = new URL(service.url).search;
+      service = new BlobServiceClient(
+        config.endpoint.replace(/\/+$/, '') + sas,
+        service.credential,
+        pipelineOptions,
+      );
+    }
+    return service.getContainerClient(config.container);
   }
   if (config.sasUrl !== undefined) {
     let url: URL;
@@ -96,11 +110,10 @@ export function containerClientFor(config: AzureConfig): ContainerClient {
     if (segments.at(-1) !== config.container) url.pathname = [...segments, config.container].join('/');
     return new ContainerClient(url.toString(), new AnonymousCredential(), pipelineOptions);
   }
-  if (!config.accountName || !config.accountKey) {
-    throw bad('an account name needs an account key (and the other way round)');
+  if (!config.accountName || config.accountKey === undefined) {
+    throw bad('an account key needs the account name');
   }
   const endpoint = config.endpoint ?? `https://${config.accountName}.blob.core.windows.net`;
-  if (!URL.canParse(endpoint)) throw bad(`endpoint ${JSON.stringify(endpoint)} is not a URL`);
   const credential = new StorageSharedKeyCredential(config.accountName, config.accountKey);
   return new BlobServiceClient(endpoint, credential, pipelineOptions).getContainerClient(config.container);
 }

@@ -79,14 +79,16 @@ export function classifyAzureError(err: unknown, ctx: AzureErrorContext): Destin
   if (err instanceof DestinationError) return err;
   const e = (typeof err === 'object' && err !== null ? err : { message: String(err) }) as RestErrorShape;
   const serviceCode =
-    e.details?.errorCode ?? e.response?.headers?.get?.('x-ms-error-code') ?? (e.statusCode ? e.code : undefined);
+    e.details?.errorCode ??
+    e.response?.headers?.get?.('x-ms-error-code') ??
+    (e.statusCode ? e.code : undefined);
   const status = e.statusCode;
   const detail = redactSecrets(firstLine(e.message ?? ''));
   const label = [status, serviceCode ?? e.code].filter((x) => x !== undefined && x !== '').join(' ');
 
   let kind: DestinationErrorKind;
   let text: string;
-  const known = (serviceCode && byServiceCode[serviceCode]) || (e.code && byNetworkCode[e.code]);
+  const known = lookup(byServiceCode, serviceCode) ?? lookup(byNetworkCode, e.code);
   if (known) {
     [kind, text] = known;
   } else if (e.name === 'AbortError') {
@@ -126,6 +128,10 @@ export function redactSecrets(text: string): string {
     .replace(/(AccountKey=)[^;\s"']*/gi, '$1REDACTED')
     .replace(/(SharedAccessSignature=)[^;\s"']*/gi, '$1REDACTED')
     .replace(/(SharedKey(?:Lite)?\s+[^:\s]+:)\S+/gi, '$1REDACTED');
+}
+
+function lookup<T>(table: Record<string, T>, code: string | undefined): T | undefined {
+  return code !== undefined && Object.hasOwn(table, code) ? table[code] : undefined;
 }
 
 function firstLine(text: string): string {

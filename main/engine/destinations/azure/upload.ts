@@ -4,6 +4,7 @@ import type { BlockBlobClient, BlockBlobUploadOptions } from '@azure/storage-blo
 import type { Digests, PutOptions } from '../destination.js';
 import { DestinationError } from '../errors.js';
 import type { AccessTierName } from './config.js';
+import { decodeResumeToken, encodeResumeToken, type BlockUploadState } from './resume.js';
 
 /** How a block upload is cut and how many blocks are sent at once. */
 export interface UploadTuning {
@@ -20,13 +21,15 @@ export interface UploadTuning {
  *   block    1 in flight   2     4     8
  *   2 MiB        38        40    46    44
  *   4 MiB        29        58    48    51
- *   8 MiB        34        57    49    55 (2 of 5 runs failed: EPIPE)
- *   16 MiB       50        50    53    47 (2 of 5 runs failed: EPIPE)
+ *   8 MiB        34        57    49    55 (2 of the 5 runs failed: EPIPE; median of 3)
+ *   16 MiB       50        50    53    47 (2 of the 5 runs failed: EPIPE; median of 3)
  *
  * On loopback the emulator is CPU-bound (it writes each block, then reads it back for the MD5), so
- * beyond 2 in flight nothing is gained, 4 loses nothing within the noise, and 8 made azurite drop
- * connections mid-request. Block size barely matters from 4 MiB up once 2 or more are in flight.
- * 8 MiB keeps requests few (a 50 MB raw photo is 7 blocks; 50,000 blocks reach 390 GiB) and 4 in
+ * beyond 2 in flight nothing is gained and 4 loses nothing within the noise. The 8-wide runs that
+ * failed met a connection azurite closed while we wrote (most likely its 5 s keep-alive timeout on a
+ * pooled socket; `transient`, for wrap/ to retry): more sockets, more such races, no more speed.
+ * Block size barely matters from 4 MiB up once 2 or more are in flight.
+ * 8 MiB keeps requests few (a 50 MB raw photo is 6 blocks; 50,000 blocks reach 390 GiB) and 4 in
  * flight hides the round trip to a real Azure region, which loopback cannot show, for ~40 MiB of
  * buffers per put. Objects up to one block go in a single request.
  */
@@ -61,11 +64,26 @@ export interface UploadTarget {
  * and the expected digests match, one Put Block List committing them with the whole-blob MD5 we
  * computed while streaming. Until that commit nothing is visible under the key; the uncommitted
  * blocks of a failed upload are discarded by the next commit to that name or by Azure after a week.
+ *
+ * Block uploads are resumable (`opts.resume`): after each block that extends the unbroken run of
+ * stored blocks from the start, `onCheckpoint` gets a token naming the upload. Given that token
+ * again, every block of the new body is still read and hashed, and sent only if the service does not
+ * already hold a block with that index and MD5 (blocks are gone once anything is committed to the
+ * key, or after about a week).
  */
 export async function uploadBlockBlob(target: UploadTarget, body: Readable, opts: PutOptions): Promise<void> {
-  const blockSize = blockSizeFor(opts.size, target.tuning.blockSize);
-  if (opts.size <= blockSize) await uploadSingle(target, body, opts, blockSize);
-  else await uploadBlocks(target, body, opts, blockSize);
+  const minimum = blockSizeFor(opts.size, target.tuning.blockSize);
+  const resumed = decodeResumeToken(opts.resume?.token, opts.size);
+  const fits =
+    resumed && resumed.blockSize >= blockSizeFor(opts.size, 1) && resumed.blockSize <= MAX_BLOCK_SIZE;
+  if (fits && opts.size > resumed.blockSize) {
+    await uploadBlocks(target, body, opts, resumed, true);
+  } else if (opts.size <= minimum) {
+    await uploadSingle(target, body, opts, minimum);
+  } else {
+    const fresh = { uploadId: randomUUID().replace(/-/g, ''), blockSize: minimum, size: opts.size };
+    await uploadBlocks(target, body, opts, fresh, false);
+  }
 }
 
 async function uploadSingle(
@@ -75,7 +93,10 @@ async function uploadSingle(
   blockSize: number,
 ): Promise<void> {
   const parts: Buffer[] = [];
-  for await (const part of blocksOf(target, body, opts.size, blockSize)) parts.push(part);
+  for await (const part of blocksOf(target, body, opts.size, blockSize)) {
+    opts.signal?.throwIfAborted();
+    parts.push(part);
+  }
   const data = Buffer.concat(parts);
   const md5 = createHash('md5').update(data).digest();
   checkExpected(target, opts.expect, {
@@ -96,36 +117,66 @@ async function uploadBlocks(
   target: UploadTarget,
   body: Readable,
   opts: PutOptions,
-  blockSize: number,
+  state: BlockUploadState,
+  resuming: boolean,
 ): Promise<void> {
-  // Block ids must have the same length within a blob; a fresh upload id keeps concurrent or stale
-  // uploads to the same key from ever committing each other's blocks.
-  const uploadId = randomUUID().replace(/-/g, '');
-  const blockId = (i: number) => Buffer.from(`${uploadId}-${String(i).padStart(6, '0')}`).toString('base64');
+  const { uploadId, blockSize, size } = state;
+  // Every id has the same length (Azure requires it within a blob) and names the upload, the index
+  // and the MD5 of the block's bytes: concurrent or stale uploads to the same key never commit each
+  // other's blocks, and a staged block is only ever reused for the very same bytes.
+  const blockId = (i: number, md5: Buffer) =>
+    Buffer.from(`${uploadId}-${String(i).padStart(6, '0')}-${md5.toString('base64').slice(0, 22)}`).toString(
+      'base64',
+    );
+  const present = resuming ? await stagedBlocks(target.blob) : new Map<string, number>();
+  const token = encodeResumeToken(state);
+  const blocksDone: boolean[] = [];
+  let checkpointed = 0;
+  const checkpoint = () => {
+    let run = checkpointed;
+    while (blocksDone[run]) run++;
+    if (run === checkpointed || !opts.resume) return;
+    checkpointed = run;
+    try {
+      opts.resume.onCheckpoint(token);
+    } catch {
+      // The caller's bookkeeping failing must not fail the upload; it only loses the checkpoint.
+    }
+  };
+
   const ids: string[] = [];
   const whole = createHash('md5');
   const sha256 = opts.expect?.sha256 ? createHash('sha256') : undefined;
-  const stop = new AbortController();
-  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   const inFlight = new Set<Promise<void>>();
   // The first failed stageBlock, recorded by its handler (a holder, so TypeScript sees it change).
   const failed: { error?: unknown; happened: boolean } = { happened: false };
 
   try {
-    for await (const block of blocksOf(target, body, opts.size, blockSize)) {
+    for await (const block of blocksOf(target, body, size, blockSize)) {
       if (failed.happened) throw failed.error;
+      opts.signal?.throwIfAborted();
       whole.update(block);
       sha256?.update(block);
-      const id = blockId(ids.length);
-      ids.push(id);
+      const index = ids.length;
       const md5 = createHash('md5').update(block).digest();
+      const id = blockId(index, md5);
+      ids.push(id);
+      if (present.get(id) === block.length) {
+        blocksDone[index] = true; // the service holds exactly these bytes already
+        continue;
+      }
       const staged: Promise<void> = target.blob
-        .stageBlock(id, block, block.length, { transactionalContentMD5: md5, abortSignal: signal })
+        .stageBlock(id, block, block.length, {
+          transactionalContentMD5: md5,
+          ...(opts.signal ? { abortSignal: opts.signal } : {}),
+        })
         .then(
-          () => undefined,
+          () => {
+            blocksDone[index] = true;
+            checkpoint();
+          },
           (error: unknown) => {
             if (!failed.happened) Object.assign(failed, { error, happened: true });
-            stop.abort();
           },
         )
         .finally(() => inFlight.delete(staged));
@@ -148,8 +199,20 @@ async function uploadBlocks(
       ...(opts.signal ? { abortSignal: opts.signal } : {}),
     });
   } catch (err) {
-    stop.abort();
+    // Blocks already on their way carry good bytes: let them land (and be checkpointed) so a resumed
+    // upload need not send them again. Only the caller's signal cuts them short.
     await Promise.allSettled(inFlight);
+    throw err;
+  }
+}
+
+/** Uncommitted blocks of a blob by id, with their sizes; none when the blob has no blocks at all. */
+async function stagedBlocks(blob: BlockBlobClient): Promise<Map<string, number>> {
+  try {
+    const list = await blob.getBlockList('uncommitted');
+    return new Map((list.uncommittedBlocks ?? []).map((b) => [b.name, b.size]));
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode === 404) return new Map();
     throw err;
   }
 }
@@ -169,7 +232,10 @@ async function* blocksOf(
   let total = 0;
   try {
     for await (const chunk of body as AsyncIterable<Buffer | Uint8Array | string>) {
-      const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+      const buf =
+        typeof chunk === 'string'
+          ? Buffer.from(chunk)
+          : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
       total += buf.length;
       if (total > size) {
         throw target.integrity(`the data to send is longer than the announced ${size} bytes`);

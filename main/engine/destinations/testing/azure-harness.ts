@@ -22,11 +22,30 @@ export interface AzuriteHarness extends ConformanceHarness {
   service(): BlobServiceClient;
   /** Creates a fresh, empty container and returns its name. */
   newContainer(): Promise<string>;
-  /** A destination on a fresh container, with config and options overridden. */
+  /** A destination on a fresh container (or on `config.container`), with config and options overridden. */
   createWith(config?: Partial<AzureConfig>, options?: AzureOptions): Promise<AzureDestination>;
 }
 
-const azuriteBlobMain = createRequire(import.meta.url).resolve('azurite/dist/src/blob/main.js');
+const resolve = createRequire(import.meta.url).resolve;
+const azuriteBlobMain = resolve('azurite/dist/src/blob/main.js');
+const azuriteBlobEnvironment = resolve('azurite/dist/src/blob/BlobEnvironment.js');
+
+/** Seconds azurite keeps an idle connection open (see `launcher`). */
+const KEEP_ALIVE_SECONDS = 300;
+
+/**
+ * Runs azurite's blob main.js after one fix: azurite 3.35 parses `--blobKeepAliveTimeout` but reads
+ * a `keepAliveTimeout` flag that does not exist, so idle connections always close after 5 s. A
+ * client whose event loop was busy longer (hashing a large test body) then writes on a socket the
+ * server has just closed (EPIPE, socket hang up) in whatever test comes next. Azure keeps idle
+ * connections far longer; the fix makes azurite honour the flag.
+ */
+const launcher = [
+  `const Env = require(${JSON.stringify(azuriteBlobEnvironment)}).default;`,
+  `Env.prototype.blobKeepAliveTimeout = function () { return Number(this.flags.blobKeepAliveTimeout); };`,
+  `process.argv = [process.argv[0], ${JSON.stringify(azuriteBlobMain)}, ...process.argv.slice(1)];`,
+  `require(${JSON.stringify(azuriteBlobMain)});`,
+].join('\n');
 
 /**
  * azurite's blob service (the real Azure Blob REST API, on disk) for the conformance suite: started
@@ -75,7 +94,9 @@ export function azureHarness(): AzuriteHarness {
         name: 'azurite',
         command: process.execPath,
         args: [
-          azuriteBlobMain,
+          '-e',
+          launcher,
+          '--',
           '--blobHost',
           '127.0.0.1',
           '--blobPort',
@@ -86,6 +107,8 @@ export function azureHarness(): AzuriteHarness {
           '--loose',
           '--disableTelemetry',
           '--silent',
+          '--blobKeepAliveTimeout',
+          String(KEEP_ALIVE_SECONDS),
         ],
         port,
       });
@@ -105,7 +128,7 @@ export function azureHarness(): AzuriteHarness {
     },
 
     async createWith(config = {}, options = {}) {
-      const container = await harness.newContainer();
+      const container = config.container ?? (await harness.newContainer());
       return new AzureDestination({ ...baseConfig(container), ...config }, { ...defaultOptions, ...options });
     },
 
@@ -136,6 +159,7 @@ export function azureHarness(): AzuriteHarness {
     },
 
     largeObjectSize: 24 * 1024 * 1024,
+    resumable: true,
   };
   return harness;
 }
