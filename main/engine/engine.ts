@@ -121,7 +121,7 @@ export class Engine extends EventEmitter<EngineEvents> {
    * watched folders are synced from the config, repositories are checked and their leftover staging
    * uploads removed. An unreachable destination is reported, not fatal: its jobs wait for it.
    */
-    async prepare(): Promise<void> {
+  async prepare(): Promise<void> {
     if (this.releaseLock) return;
     this.releaseLock = acquireLock(lockFile(this.home));
     const now = this.clock.now();
@@ -133,7 +133,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         try {
           await repo.open();
           await repo.cleanStaging(this.store.uploads.stagingKeys(repo.name));
-          await abortAbandonedUploads(this.raw.get(repo.name)!, UPLOAD_RESUME_MS);
+          await abortAbandonedUploads(this.raw.get(repo.name)!, UPLOAD_RESUME_MS, now);
         } catch (err) {
           this.emit('problem', (err as Error).message);
         }
@@ -348,6 +348,11 @@ export class Engine extends EventEmitter<EngineEvents> {
         `The protection target is ${this.target} copies but only ${this.repos.length} destination(s) are enabled.`,
       );
     }
+    // A wedding's files are only findable by path through its snapshot: one that could not be written
+    // leaves that destination unable to restore on its own.
+    const snapshotFailures = this.store.queue.failures(100).filter((f) => f.kind === 'snapshot');
+    for (const f of snapshotFailures)
+      warnings.push(`A snapshot could not be written yet (will retry): ${f.error}`);
     const all = [...weddings, ...(unassigned ? [unassigned] : [])];
     return {
       home: this.home,
@@ -358,7 +363,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       queue: this.store.queue.counts(),
       problems: this.store.status.problems(),
       warnings,
-      allProtected: all.every((w) => w.protected === w.files - w.skipped),
+      allProtected: snapshotFailures.length === 0 && all.every((w) => w.protected === w.files - w.skipped),
     };
   }
 

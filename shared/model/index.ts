@@ -4,3 +4,5 @@ export type * from './destination.js';
 export type * from './snapshot.js';
 export type * from './status.js';
 export type * from './cost.js';
+export type * from './audit.js';
+export type * from './notification.js';

@@ -99,8 +99,12 @@ export class Intake {
   /** A file or folder vanished: its index entries are marked deleted (stored copies stay). */
   removed(path: string, folder: boolean): void {
     const now = this.clock.now();
+    const weddings = new Set<number | null>();
     const gone = this.store.files.markDeleted(path, now);
-    if (folder || !gone) this.store.files.markDeletedUnder(path, now);
+    if (gone) weddings.add(gone.weddingId);
+    if (folder || !gone) for (const w of this.store.files.markDeletedUnder(path, now)) weddings.add(w);
+    // The next snapshot records the deletion; older snapshots keep the files (point-in-time restore).
+    for (const w of weddings) this.snapshotSoon(w);
   }
 
   /** Something under a watched folder could not be read: recorded so status shows it, never silent. */

@@ -5,6 +5,7 @@ import type { Wedding } from '../../../shared/model/wedding.js';
 import { isoAt, type Clock } from '../clock.js';
 import { snapshotId } from '../repo/layout.js';
 import type { Repository } from '../repo/repository.js';
+import type { IndexedFile } from '../store/files.js';
 import type { Store } from '../store/store.js';
 
 /** The pseudo-wedding that holds files whose wedding could not be decided. */
@@ -26,17 +27,19 @@ export async function writeSnapshots(
   const { store, clock } = ctx;
   const wedding = weddingId === null ? UNASSIGNED : store.weddings.byId(weddingId);
   if (!wedding) return { written: [], errors: [] };
-  const files = store.files.ofWedding(weddingId).filter((f) => f.hash && f.state !== 'skipped');
+  const files = manifestPaths(
+    store.files.ofWedding(weddingId).filter((f) => f.hash && f.state !== 'skipped'),
+  );
   const written: string[] = [];
   const errors: Error[] = [];
+  // One time for all destinations, so a snapshot has the same id everywhere.
+  const now = clock.now();
   for (const repo of ctx.repos) {
     const entries: ManifestEntry[] = [];
-    const seen = new Set<string>();
-    for (const f of files) {
-      if (!store.objects.storedAt(f.hash!).includes(repo.name) || seen.has(f.relPath)) continue;
-      seen.add(f.relPath);
+    for (const { file: f, path } of files) {
+      if (!store.objects.storedAt(f.hash!).includes(repo.name)) continue;
       entries.push({
-        path: f.relPath,
+        path,
         sha256: f.hash!,
         size: f.size,
         object: repo.objectKey(f.hash!),
@@ -47,7 +50,6 @@ export async function writeSnapshots(
     if (entries.length === 0) continue;
     const fingerprint = fingerprintOf(entries);
     if (store.snapshots.latest(weddingId, repo.name)?.fingerprint === fingerprint) continue;
-    const now = clock.now();
     const manifest: Manifest = {
       format: 'keepsake-snapshot',
       version: 1,
@@ -76,6 +78,31 @@ export async function writeSnapshots(
     }
   }
   return { written, errors };
+}
+
+/**
+ * The path of each file in the manifest: its path in the wedding, or, when two files of the wedding
+ * have the same one (two cards' folders given to one wedding both hold IMG_0001.JPG), `IMG_0001 (2).JPG`
+ * for the second, so no live file is left out of the snapshot. Same files, same names (sorted by path).
+ */
+function manifestPaths(files: IndexedFile[]): { file: IndexedFile; path: string }[] {
+  const cmp = (x: string, y: string) => (x < y ? -1 : x > y ? 1 : 0);
+  const sorted = [...files].sort((a, b) => cmp(a.relPath, b.relPath) || cmp(a.path, b.path));
+  const taken = new Set(sorted.map((f) => f.relPath));
+  const used = new Set<string>();
+  return sorted.map((file) => {
+    let path = file.relPath;
+    if (used.has(path)) {
+      const slash = path.lastIndexOf('/');
+      const dot = path.lastIndexOf('.');
+      const cut = dot > slash + 1 ? dot : path.length;
+      for (let n = 2; taken.has(path); n++)
+        path = `${file.relPath.slice(0, cut)} (${n})${file.relPath.slice(cut)}`;
+      taken.add(path);
+    }
+    used.add(path);
+    return { file, path };
+  });
 }
 
 function fingerprintOf(entries: ManifestEntry[]): string {

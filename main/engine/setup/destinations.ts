@@ -34,6 +34,14 @@ export async function addDestination(
         );
       }
     }
+    // Two destinations in one folder would count one copy as two.
+    for (const d of config.destinations) {
+      if (d.kind === 'local' && (inside(full, d.path) || inside(d.path, full))) {
+        throw new ConfigError(
+          `${full} overlaps the folder of destination "${d.name}" (${d.path}): each copy needs a place of its own.`,
+        );
+      }
+    }
     if (!statSync(full, { throwIfNoEntry: false })) {
       if (!statSync(dirname(full), { throwIfNoEntry: false })) {
         throw new ConfigError(

@@ -217,14 +217,16 @@ export class Files {
     ).map(toFile);
   }
 
-  /** Marks everything under a vanished folder deleted. */
-  markDeletedUnder(folder: string, now: number): number {
+  /** Marks everything under a vanished folder deleted; returns the weddings it touched. */
+  markDeletedUnder(folder: string, now: number): (number | null)[] {
     const prefix = folder.endsWith(sep) ? folder : folder + sep;
-    return this.db
+    const rows = this.db
       .prepare(
-        `UPDATE files SET state = 'deleted', updated_at = ? WHERE substr(path, 1, ?) = ? AND state <> 'deleted'`,
+        `UPDATE files SET state = 'deleted', updated_at = ? WHERE substr(path, 1, ?) = ? AND state <> 'deleted'
+         RETURNING wedding_id AS weddingId`,
       )
-      .run(now, prefix.length, prefix).changes;
+      .all(now, prefix.length, prefix) as { weddingId: number | null }[];
+    return [...new Set(rows.map((r) => r.weddingId))];
   }
 
   /** Live files under a folder (a folder the user just gave to a wedding). */

@@ -184,6 +184,27 @@ export class LocalDestination implements Destination {
     }
   }
 
+  /**
+   * Removes half-written files left in `.tmp/` by a crash, once older than `olderThanMs` (a file still
+   * being written keeps a fresh modification time). Returns how many were removed.
+   */
+  async removeAbandonedParts(olderThanMs: number, nowMs: number): Promise<number> {
+    let removed = 0;
+    for await (const file of walk(join(this.root, TMP_DIR))) {
+      const info = await stat(file).catch(() => undefined);
+      if (
+        info &&
+        nowMs - info.mtimeMs > olderThanMs &&
+        (await rm(file, { force: true }).then(
+          () => true,
+          () => false,
+        ))
+      )
+        removed++;
+    }
+    return removed;
+  }
+
   /** Local folders have no archive classes: nothing to rehydrate. */
   async requestRehydration(_key: string, _opts: RehydrationOptions): Promise<void> {}
 

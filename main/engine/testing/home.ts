@@ -1,0 +1,97 @@
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { systemClock } from '../clock.js';
+import { loadConfig, newConfig, saveConfig } from '../config/config-file.js';
+import type { Config } from '../config/schema.js';
+import { Engine, type EngineOptions } from '../engine.js';
+import { addDestination } from '../setup/destinations.js';
+import { addFolder } from '../setup/folders.js';
+
+/** A throw-away Keepsake setup on disk: a home, a watched weddings folder and local vault folders. */
+export interface TestHome {
+  /** The temp folder holding everything below. */
+  root: string;
+  /** The Keepsake home (config, database, lock). */
+  home: string;
+  /** The watched weddings root: each sub-folder is a wedding. */
+  weddings: string;
+  /** Vault folder of each destination, by destination name. */
+  vaults: Record<string, string>;
+  /** A wedding folder under the weddings root (created). */
+  wedding(name: string): Promise<string>;
+  /** Opens the engine on this home (the usual snapshot delay: `backupOnce` writes them at its end). */
+  open(opts?: Partial<EngineOptions>): Engine;
+  /** Changes the config file (as `keepsake` would write it). */
+  configure(change: (c: Config) => Config): void;
+  remove(): Promise<void>;
+}
+
+export interface TestHomeOptions {
+  /** Destination names, each a local vault folder (default `A` and `B`). */
+  destinations?: string[];
+  /** Files backed up at once (default 2). */
+  concurrency?: number;
+  /** Upload limit for all destinations together, bytes per second (default none). */
+  bandwidthLimit?: number | null;
+  /** Settle time after a change (default 0: tests change files on purpose). */
+  stableMs?: number;
+  /** Parent of the temp folder (default the OS temp folder). */
+  parent?: string;
+}
+
+/** Creates a home with a weddings folder and two local vaults, configured as `keepsake` commands would. */
+export async function makeTestHome(opts: TestHomeOptions = {}): Promise<TestHome> {
+  const root = await mkdtemp(join(opts.parent ?? tmpdir(), 'keepsake-it-'));
+  const home = join(root, 'home');
+  const weddings = join(root, 'Weddings');
+  await mkdir(weddings, { recursive: true });
+  const names = opts.destinations ?? ['A', 'B'];
+  const vaults: Record<string, string> = {};
+  let config = addFolder(newConfig(), weddings, 'weddings');
+  for (const name of names) {
+    await mkdir(join(root, `drive-${name}`));
+    vaults[name] = join(root, `drive-${name}`, 'Keepsake');
+    config = await addDestination(
+      config,
+      { name, kind: 'local', path: vaults[name], enabled: true },
+      systemClock,
+    );
+  }
+  config = {
+    ...config,
+    watch: { stableMs: opts.stableMs ?? 0 },
+    transfer: { concurrency: opts.concurrency ?? 2, bandwidthLimit: opts.bandwidthLimit ?? null },
+  };
+  saveConfig(home, config);
+  return {
+    root,
+    home,
+    weddings,
+    vaults,
+    async wedding(name) {
+      const dir = join(weddings, name);
+      await mkdir(dir, { recursive: true });
+      return dir;
+    },
+    open: (o = {}) => Engine.open({ home, ...o }),
+    configure(change) {
+      saveConfig(home, change(loadConfig(home)!));
+    },
+    remove: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+/** Runs `fn` on an engine of `home`, always closing it (and releasing the home's lock). */
+export async function withTestEngine<T>(
+  h: TestHome,
+  fn: (engine: Engine) => Promise<T>,
+  opts?: Partial<EngineOptions>,
+): Promise<T> {
+  const engine = h.open(opts);
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
