@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events';
 import { relative, resolve, sep } from 'node:path';
 import type { StatusReport } from '../../shared/model/status.js';
 import type { WeddingStatus } from '../../shared/model/wedding.js';
-import { systemClock, type Clock } from './clock.js';
+import { isoAt, systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig } from './config/config-file.js';
 import { databaseFile, lockFile } from './config/home.js';
 import { CredentialStore } from './config/credentials.js';
@@ -12,7 +12,12 @@ import type { Destination } from './destinations/destination.js';
 import { createDestination, describeLocation } from './destinations/factory.js';
 import { abortAbandonedUploads } from './destinations/maintenance.js';
 import { BandwidthLimiter, DestinationMetrics, wrapDestination } from './destinations/wrap/index.js';
+import { AuditLog } from './audit/audit-log.js';
+import { HealthMonitor } from './health/monitor.js';
+import { withHealth } from './health/with-health.js';
 import { Intake } from './intake/intake.js';
+import { NotificationCenter } from './notify/center.js';
+import { notifiersFor } from './notify/from-config.js';
 import { reconcile, type ReconcileResult } from './intake/reconcile.js';
 import { acquireLock } from './lock.js';
 import { backupFile, type BackupOutcome } from './pipeline/backup-file.js';
@@ -54,6 +59,12 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly metrics = new Map<string, DestinationMetrics>();
   /** The providers' destinations before wrapping, for provider-side housekeeping. */
   private readonly raw = new Map<string, Destination>();
+  /** Health of every destination: circuit breakers fed by every call, plus probes. */
+  readonly monitor: HealthMonitor;
+  /** The append-only record of backups, verifications, restores and destination changes. */
+  readonly audit: AuditLog;
+  /** Sends one message per incident (destination down, wedding below target, verify failure). */
+  readonly notices: NotificationCenter;
   private readonly intake: Intake;
   private readonly scheduler: Scheduler;
   private releaseLock: (() => void) | undefined;
@@ -67,6 +78,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.clock = opts.clock ?? systemClock;
     this.store = Store.open(databaseFile(home));
     const credentials = new CredentialStore(home);
+    this.monitor = new HealthMonitor(this.clock);
+    this.audit = new AuditLog(this.store.db, this.clock);
+    this.notices = new NotificationCenter(this.clock, notifiersFor(config, this.clock), {
+      belowTargetAfterMs: config.notifications.belowTargetMinutes * 60_000,
+    });
     const bandwidth = config.transfer.bandwidthLimit
       ? new BandwidthLimiter(this.clock, config.transfer.bandwidthLimit)
       : undefined;
@@ -80,7 +96,9 @@ export class Engine extends EventEmitter<EngineEvents> {
           d.kind !== 'local' && d.credentials === 'stored' ? credentials.get(d.name) : undefined,
         );
         this.raw.set(d.name, raw);
-        const wrapped = wrapDestination(raw, {
+        this.monitor.add(raw, { where: d.kind === 'local' ? 'local' : 'remote' });
+        // Health sees every attempt, including the ones retry hides.
+        const wrapped = wrapDestination(withHealth(raw, this.monitor, this.clock), {
           clock: this.clock,
           concurrency: Math.max(4, config.transfer.concurrency * 2),
           metrics,
@@ -89,6 +107,16 @@ export class Engine extends EventEmitter<EngineEvents> {
         });
         return new Repository(wrapped, config.installId);
       });
+    this.monitor.on('change', (change, health) => {
+      this.notices.destinationHealth(health);
+      this.audit.record({
+        kind: 'destination-state',
+        destination: change.destination,
+        subject: change.to,
+        detail: { from: change.from, reason: change.reason },
+      });
+      if (change.to === 'down') this.emit('problem', `${change.destination} is down: ${change.reason}`);
+    });
     this.intake = new Intake(this.store, this.clock, opts.snapshotDelayMs ?? 30_000);
     this.scheduler = new Scheduler(
       this.store,
@@ -201,12 +229,14 @@ export class Engine extends EventEmitter<EngineEvents> {
     });
     for (const f of this.store.folders.list()) await watcher.addRoot(f.path);
     const scheduling = this.scheduler.run(signal);
+    const monitoring = this.monitor.run(signal);
+    const notifying = this.notices.run(signal);
     await this.scan({ signal }).catch((err: unknown) => {
       if (!signal.aborted) this.emit('problem', `scan failed: ${(err as Error).message}`);
     });
     onReady?.();
     await scheduling;
-    await watcher.close();
+    await Promise.all([monitoring, notifying, watcher.close()]);
   }
 
   private async runUpload(job: Job): Promise<JobResult> {
@@ -231,6 +261,13 @@ export class Engine extends EventEmitter<EngineEvents> {
       case 'protected':
         this.store.files.setState(file.id, 'protected', null, now);
         this.intake.snapshotSoon(file.weddingId);
+        this.audit.record({
+          kind: 'backup',
+          weddingId: file.weddingId,
+          subject: file.relPath,
+          detail: { path: file.path, size: file.size },
+        });
+        this.reportProtection(file.weddingId);
         return { ok: true };
       case 'vanished':
         return { ok: true };
@@ -247,6 +284,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         this.store.files.setState(file.id, 'failed', outcome.reason, now);
         return { ok: false, error: outcome.reason, retryInMs: retryDelay(job.attempts, 60_000) };
       case 'incomplete': {
+        this.reportProtection(file.weddingId);
         const message = outcome.errors.map((e) => e.message).join('; ');
         this.store.files.setState(file.id, job.attempts >= 2 ? 'failed' : 'pending', message, now);
         if (this.copiesOf(this.store.files.byId(file.id)?.hash ?? null) > 0)
@@ -255,6 +293,22 @@ export class Engine extends EventEmitter<EngineEvents> {
         return { ok: false, error: message, retryInMs: retryDelay(job.attempts, waiting ? 30_000 : 15_000) };
       }
     }
+  }
+
+  /** Tells the notification center how far a wedding is from its copy target. */
+  private reportProtection(weddingId: number | null): void {
+    const c = this.store.status.perWedding().find((w) => w.weddingId === weddingId);
+    if (!c) return;
+    const name =
+      weddingId === null ? 'Unassigned files' : (this.store.weddings.byId(weddingId)?.couple ?? 'a wedding');
+    const files = c.files - c.skipped;
+    this.notices.weddingProtection({
+      weddingId,
+      name,
+      files,
+      belowTarget: files - c.protected,
+      target: this.target,
+    });
   }
 
   private async runSnapshot(job: Job): Promise<JobResult> {
@@ -301,7 +355,9 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.config.destinations.map(async (d) => {
         const repo = this.repos.find((r) => r.name === d.name);
         let problem: string | null = d.enabled ? null : 'disabled';
-        if (repo) {
+        const h = this.running ? this.monitor.health(d.name) : undefined;
+        if (h) problem = h.state === 'healthy' ? null : h.reason;
+        else if (repo) {
           // The timeout's timer is cancelled once the check answers, or it keeps the process alive 10 s.
           const timeout = new AbortController();
           problem = await Promise.race([
@@ -327,9 +383,11 @@ export class Engine extends EventEmitter<EngineEvents> {
           kind: d.kind,
           location: describeLocation(d),
           enabled: d.enabled,
-          reachable: problem === null,
+          reachable: h ? h.state !== 'down' : problem === null,
           problem,
           objects,
+          health: h ? h.state : ('unknown' as const),
+          since: h ? isoAt(h.since) : null,
         };
       }),
     );
@@ -373,6 +431,20 @@ export class Engine extends EventEmitter<EngineEvents> {
   ): Promise<VerifyResult> {
     await this.prepare();
     const result = await verifyReplicas({ store: this.store, clock: this.clock, repos: this.repos }, opts);
+    this.notices.verifyFinished(
+      result,
+      this.repos.map((r) => r.name),
+    );
+    this.audit.record({
+      kind: 'verify',
+      subject: `${result.checked} copies checked`,
+      detail: {
+        ok: result.ok,
+        missing: result.missing.length,
+        corrupt: result.corrupt.length,
+        requeued: result.requeued,
+      },
+    });
     if (result.requeued > 0 && !this.running) await this.scheduler.drain(5000);
     else this.scheduler.wake();
     return result;
@@ -380,15 +452,31 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Restores from the configured destinations (or the named one first). */
   async restore(req: Omit<RestoreRequest, 'repos'> & { from?: string }): Promise<RestoreResult> {
-    if (!req.from) return restore({ ...req, repos: this.repos });
-    const first = this.repos.find((r) => r.name === req.from);
-    if (!first) throw new ConfigError(`No enabled destination named "${req.from}".`);
-    // The snapshot comes from the named destination; objects it lacks may still come from the others.
-    return restore({
-      ...req,
-      repos: [first, ...this.repos.filter((r) => r !== first)],
-      snapshotSources: [first],
+    let result: RestoreResult;
+    if (!req.from) result = await restore({ ...req, repos: this.repos });
+    else {
+      const first = this.repos.find((r) => r.name === req.from);
+      if (!first) throw new ConfigError(`No enabled destination named "${req.from}".`);
+      // The snapshot comes from the named destination; objects it lacks may still come from the others.
+      result = await restore({
+        ...req,
+        repos: [first, ...this.repos.filter((r) => r !== first)],
+        snapshotSources: [first],
+      });
+    }
+    this.audit.record({
+      kind: 'restore',
+      weddingId: this.store.weddings.bySlug(req.wedding)?.id ?? null,
+      destination: result.from,
+      subject: `${result.restored} file(s) to ${req.target}`,
+      detail: {
+        snapshot: result.snapshot.id,
+        bytes: result.bytes,
+        failed: result.failed.length,
+        refused: result.refused.length,
+      },
     });
+    return result;
   }
 
   /** Creates a wedding by hand: its folders (watched as import folders if not already watched) belong to it. */

@@ -8,6 +8,10 @@ export interface DestinationStatus extends DestinationSummary {
   problem: string | null;
   /** Objects Keepsake has stored there. */
   objects: number;
+  /** From the health monitor while Keepsake runs; `unknown` for a one-off check. */
+  health: 'healthy' | 'degraded' | 'down' | 'unknown';
+  /** Since when (ISO 8601) the destination is in that state, when known. */
+  since: string | null;
 }
 
 /** Everything `keepsake status` shows, also the API's status response. */

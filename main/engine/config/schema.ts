@@ -132,6 +132,27 @@ export const configSchema = z.object({
       bandwidthLimit: z.number().int().positive().nullable().default(null),
     })
     .default({ concurrency: 2, bandwidthLimit: null }),
+  /** Who hears about trouble: always the log (and the desktop when the shell runs), optionally a webhook and email. */
+  notifications: z
+    .object({
+      /** A Slack-compatible incoming webhook (Slack, Mattermost, many SMS and chat gateways). */
+      webhookUrl: z.url({ message: 'an https:// URL' }).nullable().default(null),
+      /** SMTP settings; the password, if any, comes from the KEEPSAKE_SMTP_PASSWORD environment variable. */
+      email: z
+        .object({
+          host: z.string().min(1),
+          port: z.number().int().min(1).max(65535).default(587),
+          security: z.enum(['tls', 'starttls', 'none']).default('starttls'),
+          user: z.string().optional(),
+          from: z.string().min(3),
+          to: z.array(z.string().min(3)).min(1),
+        })
+        .nullable()
+        .default(null),
+      /** A wedding below its copy target for this long is reported. */
+      belowTargetMinutes: z.number().int().min(1).default(360),
+    })
+    .default({ webhookUrl: null, email: null, belowTargetMinutes: 360 }),
   /** Your own prices, replacing the built-in list prices (see docs/CONFIG.md and cost/prices.ts). */
   priceOverrides: priceOverridesSchema.optional(),
 });
