@@ -59,6 +59,12 @@ function removeStaleBundles(): void {
 }
 
 /** How a CLI run ended. */
+/** The command prefix that drops root's permission-override capabilities for a child (see CliOptions). */
+export function withoutPermissionOverride(): string[] {
+  if (process.getuid?.() !== 0) return [];
+  return ['setpriv', '--bounding-set', '-dac_override,-dac_read_search,-fowner', '--'];
+}
+
 export interface CliResult {
   code: number | null;
   signal: NodeJS.Signals | null;
@@ -67,9 +73,12 @@ export interface CliResult {
 }
 
 export interface CliOptions {
-  /** Run as this user and group id (e.g. 65534, `nobody`), so file permissions apply even to root. */
-  uid?: number;
-  gid?: number;
+  /**
+   * Run without the capabilities that let root ignore file permissions (CAP_DAC_OVERRIDE and
+   * CAP_DAC_READ_SEARCH, dropped with setpriv), so a chmod 000 file really cannot be read, while the
+   * repository stays reachable wherever CI cloned it (a switch to `nobody` could not enter /root).
+   */
+  unprivileged?: boolean;
   /** Killed with SIGKILL after this long (default 90 s): a hung CLI fails the test instead of hanging it. */
   timeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -89,11 +98,12 @@ export async function startCli(
   args: readonly string[],
   opts: CliOptions = {},
 ): Promise<RunningCli> {
-  const child = spawn(process.execPath, [...(await cliNodeArgs()), '--home', home, ...args], {
+  const node = [process.execPath, ...(await cliNodeArgs()), '--home', home, ...args];
+  const command = opts.unprivileged ? [...withoutPermissionOverride(), ...node] : node;
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: repoRoot,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
-    ...(opts.uid === undefined ? {} : { uid: opts.uid, gid: opts.gid ?? opts.uid }),
   });
   let stdout = '';
   let stderr = '';
