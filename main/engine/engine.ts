@@ -297,8 +297,8 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Tells the notification center how far a wedding is from its copy target. */
   private reportProtection(weddingId: number | null): void {
-    const c = this.store.status.perWedding().find((w) => w.weddingId === weddingId);
-    if (!c) return;
+    const c = this.store.status.forWedding(weddingId);
+    if (c.files === 0) return;
     const name =
       weddingId === null ? 'Unassigned files' : (this.store.weddings.byId(weddingId)?.couple ?? 'a wedding');
     const files = c.files - c.skipped;

@@ -127,11 +127,11 @@ export const configSchema = z.object({
   transfer: z
     .object({
       /** Files backed up at the same time. */
-      concurrency: z.number().int().min(1).max(32).default(2),
+      concurrency: z.number().int().min(1).max(32).default(4),
       /** Upload limit in bytes per second for all destinations together; null for none. */
       bandwidthLimit: z.number().int().positive().nullable().default(null),
     })
-    .default({ concurrency: 2, bandwidthLimit: null }),
+    .default({ concurrency: 4, bandwidthLimit: null }),
   /** Who hears about trouble: always the log (and the desktop when the shell runs), optionally a webhook and email. */
   notifications: z
     .object({

@@ -1,12 +1,9 @@
 import type { Secret } from '../config/credentials.js';
 import type { DestinationConfig } from '../config/schema.js';
-import { AzureDestination } from './azure/azure.js';
 import type { Destination } from './destination.js';
 import { DestinationError } from './errors.js';
-import { GcsDestination } from './gcs/gcs.js';
 import { LocalDestination } from './local/local.js';
-import { awsS3Config, backblazeB2Config, customS3Config, wasabiConfig } from './s3/presets.js';
-import { S3Destination } from './s3/s3.js';
+import { LazyDestination } from './lazy.js';
 
 /** The secret a destination needs, or an error saying how to provide it. */
 function need<K extends Secret['kind']>(
@@ -23,7 +20,7 @@ function need<K extends Secret['kind']>(
 }
 
 /**
- * Builds the provider's Destination for one configured destination (unwrapped). `secret` comes from
+ * Builds the provider's Destination for one configured destination (unwrapped; cloud SDKs load on first use). `secret` comes from
  * the credential store when the destination's credentials are `stored`; with `environment` each SDK
  * finds its own (AWS profiles and variables, GOOGLE_APPLICATION_CREDENTIALS, AZURE_STORAGE_CONNECTION_STRING).
  */
@@ -41,36 +38,37 @@ export function createDestination(cfg: DestinationConfig, secret?: Secret): Dest
         ...(cfg.prefix ? { prefix: cfg.prefix } : {}),
         ...(s ? { credentials: { accessKeyId: s.accessKeyId, secretAccessKey: s.secretAccessKey } } : {}),
       };
-      if (cfg.kind === 'b2') return new S3Destination(backblazeB2Config({ ...base, region: cfg.region }));
-      if (cfg.kind === 'wasabi') return new S3Destination(wasabiConfig({ ...base, region: cfg.region }));
-      if (cfg.endpoint) {
-        return new S3Destination(
-          customS3Config({
-            ...base,
-            endpoint: cfg.endpoint,
-            region: cfg.region,
-            ...(cfg.storageClass ? { storageClass: cfg.storageClass } : {}),
-          }),
-        );
-      }
-      return new S3Destination(
-        awsS3Config({
-          ...base,
-          region: cfg.region,
-          ...(cfg.storageClass ? { storageClass: cfg.storageClass } : {}),
-        }),
-      );
+      const storageClass = cfg.kind === 's3' && cfg.storageClass ? { storageClass: cfg.storageClass } : {};
+      return new LazyDestination(cfg.name, async () => {
+        const [{ S3Destination }, presets] = await Promise.all([
+          import('./s3/s3.js'),
+          import('./s3/presets.js'),
+        ]);
+        if (cfg.kind === 'b2')
+          return new S3Destination(presets.backblazeB2Config({ ...base, region: cfg.region }));
+        if (cfg.kind === 'wasabi')
+          return new S3Destination(presets.wasabiConfig({ ...base, region: cfg.region }));
+        if (cfg.endpoint) {
+          return new S3Destination(
+            presets.customS3Config({ ...base, endpoint: cfg.endpoint, region: cfg.region, ...storageClass }),
+          );
+        }
+        return new S3Destination(presets.awsS3Config({ ...base, region: cfg.region, ...storageClass }));
+      });
     }
     case 'gcs': {
       const s = cfg.credentials === 'stored' ? need(cfg, secret, 'gcs') : undefined;
-      return new GcsDestination({
-        name: cfg.name,
-        bucket: cfg.bucket,
-        ...(cfg.prefix ? { prefix: cfg.prefix } : {}),
-        ...(cfg.projectId ? { projectId: cfg.projectId } : {}),
-        ...(cfg.apiEndpoint ? { apiEndpoint: cfg.apiEndpoint } : {}),
-        ...(cfg.storageClass ? { storageClass: cfg.storageClass } : {}),
-        ...(s ? { credentials: s.serviceAccount as never } : {}),
+      return new LazyDestination(cfg.name, async () => {
+        const { GcsDestination } = await import('./gcs/gcs.js');
+        return new GcsDestination({
+          name: cfg.name,
+          bucket: cfg.bucket,
+          ...(cfg.prefix ? { prefix: cfg.prefix } : {}),
+          ...(cfg.projectId ? { projectId: cfg.projectId } : {}),
+          ...(cfg.apiEndpoint ? { apiEndpoint: cfg.apiEndpoint } : {}),
+          ...(cfg.storageClass ? { storageClass: cfg.storageClass } : {}),
+          ...(s ? { credentials: s.serviceAccount as never } : {}),
+        });
       });
     }
     case 'azure': {
@@ -78,16 +76,19 @@ export function createDestination(cfg: DestinationConfig, secret?: Secret): Dest
       const connectionString =
         s?.connectionString ??
         (cfg.credentials === 'environment' ? process.env.AZURE_STORAGE_CONNECTION_STRING : undefined);
-      return new AzureDestination({
-        name: cfg.name,
-        container: cfg.container,
-        ...(cfg.prefix ? { prefix: cfg.prefix } : {}),
-        ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
-        ...(cfg.accountName ? { accountName: cfg.accountName } : {}),
-        ...(cfg.accessTier ? { accessTier: cfg.accessTier } : {}),
-        ...(connectionString ? { connectionString } : {}),
-        ...(s?.accountKey ? { accountKey: s.accountKey } : {}),
-        ...(s?.sasUrl ? { sasUrl: s.sasUrl } : {}),
+      return new LazyDestination(cfg.name, async () => {
+        const { AzureDestination } = await import('./azure/azure.js');
+        return new AzureDestination({
+          name: cfg.name,
+          container: cfg.container,
+          ...(cfg.prefix ? { prefix: cfg.prefix } : {}),
+          ...(cfg.endpoint ? { endpoint: cfg.endpoint } : {}),
+          ...(cfg.accountName ? { accountName: cfg.accountName } : {}),
+          ...(cfg.accessTier ? { accessTier: cfg.accessTier } : {}),
+          ...(connectionString ? { connectionString } : {}),
+          ...(s?.accountKey ? { accountKey: s.accountKey } : {}),
+          ...(s?.sasUrl ? { sasUrl: s.sasUrl } : {}),
+        });
       });
     }
   }

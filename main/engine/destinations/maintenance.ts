@@ -1,6 +1,6 @@
 import type { Destination } from './destination.js';
 import { LocalDestination } from './local/local.js';
-import { S3Destination } from './s3/s3.js';
+import { LazyDestination } from './lazy.js';
 
 /**
  * Provider-side housekeeping that has no place in the Destination interface: abandoned S3 multipart
@@ -12,7 +12,11 @@ export async function abortAbandonedUploads(
   olderThanMs: number,
   nowMs: number,
 ): Promise<number> {
-  if (dest instanceof S3Destination) return (await dest.abortStaleUploads(olderThanMs)).length;
-  if (dest instanceof LocalDestination) return dest.removeAbandonedParts(olderThanMs, nowMs);
+  const d = dest instanceof LazyDestination ? await dest.resolve() : dest;
+  if (d instanceof LocalDestination) return d.removeAbandonedParts(olderThanMs, nowMs);
+  // S3 (found by its method, so loading this module does not load the AWS SDK).
+  const s3 = d as { abortStaleUploads?: (olderThanMs: number) => Promise<unknown[]> };
+  if (typeof s3.abortStaleUploads === 'function') return (await s3.abortStaleUploads(olderThanMs)).length;
+  return 0;
   return 0;
 }

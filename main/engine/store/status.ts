@@ -14,6 +14,18 @@ export interface WeddingCounts {
 export class StatusQueries {
   constructor(private readonly db: Db) {}
 
+  /** Counts of one wedding (null: the unassigned files). */
+  forWedding(weddingId: number | null): WeddingCounts {
+    return this.db
+      .prepare(
+        `SELECT ? AS weddingId, count(*) AS files, coalesce(sum(size), 0) AS bytes,
+           coalesce(sum(state = 'protected'), 0) AS protected, coalesce(sum(state = 'pending'), 0) AS pending,
+           coalesce(sum(state = 'failed'), 0) AS failed, coalesce(sum(state = 'skipped'), 0) AS skipped
+         FROM files WHERE wedding_id IS ? AND state <> 'deleted'`,
+      )
+      .get(weddingId, weddingId) as WeddingCounts;
+  }
+
   perWedding(): WeddingCounts[] {
     return this.db
       .prepare(

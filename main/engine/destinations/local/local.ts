@@ -72,7 +72,8 @@ export class LocalDestination implements Destination {
       });
       const out = createWriteStream(tmp, { flags: 'wx' });
       await pipeline(body, counter, out, opts.signal ? { signal: opts.signal } : {});
-      await fsyncPath(tmp);
+      // A staging upload is flushed when it is promoted; everything else before it gets its name.
+      if (!opts.temporary) await fsyncPath(tmp);
       if (written !== opts.size) {
         throw new DestinationError(
           'integrity',
@@ -91,7 +92,7 @@ export class LocalDestination implements Destination {
           );
         }
       }
-      await this.moveIntoPlace(tmp, key);
+      await this.moveIntoPlace(tmp, key, !opts.temporary);
     } catch (err) {
       await rm(tmp, { force: true }).catch(() => undefined);
       throw classifyLocalError(this.name, err, key);
@@ -104,7 +105,8 @@ export class LocalDestination implements Destination {
     await this.check();
     try {
       await stat(this.path(from));
-      await this.moveIntoPlace(this.path(from), to);
+      await fsyncPath(this.path(from));
+      await this.moveIntoPlace(this.path(from), to, true);
     } catch (err) {
       throw classifyLocalError(this.name, err, from);
     }
@@ -215,11 +217,11 @@ export class LocalDestination implements Destination {
   }
 
   /** rename(2) is atomic within one filesystem; the folder is synced so the name survives power loss. */
-  private async moveIntoPlace(file: string, key: string): Promise<void> {
+  private async moveIntoPlace(file: string, key: string, durable: boolean): Promise<void> {
     const target = this.path(key);
     await mkdir(dirname(target), { recursive: true });
     await rename(file, target);
-    await fsyncPath(dirname(target)).catch(() => undefined);
+    if (durable) await fsyncPath(dirname(target)).catch(() => undefined);
   }
 }
 
