@@ -137,6 +137,76 @@ export default tseslint.config(
     },
   },
   {
+    // The shell reaches the engine only through main/app/engine-boundary.ts; the engine runs as a process.
+    files: ['main/app/**/*.ts'],
+    ignores: ['main/app/engine-boundary.ts', 'main/app/**/*.test.ts', 'main/app/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/engine/**'],
+              message: 'main/app imports the engine only through main/app/engine-boundary.ts.',
+            },
+            {
+              group: ['**/renderer/**', '**/preload/**'],
+              message: 'The main process does not import the UI or the preload script.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // engine-host.ts runs inside the engine's utility process: plain Node, no Electron.
+    files: ['main/app/engine-host.ts', 'main/app/engine-messages.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['electron', 'electron/*'],
+              message: "The engine's process runs without Electron's main-process modules.",
+            },
+            {
+              group: ['**/engine/**', '**/renderer/**', '**/preload/**'],
+              message: 'The engine host loads the CLI by path only.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The preload runs in the sandboxed renderer: only electron at run time, only types from shared/.
+    files: ['preload/**/*.ts'],
+    ignores: ['preload/test/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/main/**', '**/renderer/**'],
+              message: 'preload/ imports nothing from main/ or the UI.',
+            },
+            {
+              group: ['**/shared/**'],
+              allowTypeImports: true,
+              message: 'A sandboxed preload can only require electron: import types only.',
+            },
+            {
+              group: [...nodeBuiltins, 'better-sqlite3', 'chokidar'],
+              message: 'A sandboxed preload can only require electron.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['main/engine/clock.ts', 'main/engine/**/*.test.ts', 'main/engine/**/testing/**/*.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },

@@ -42,6 +42,8 @@ export async function runUntilStopped(engine: Engine, opts: RunOptions): Promise
       console.log(`${protectedFiles} file(s) protected, ${formatBytes(read)} read so far.`);
     protectedFiles = 0;
   }, 30_000);
+  // Take the home's lock before announcing the server: a second Keepsake fails here, plainly.
+  await engine.prepare();
   const api = new ApiServer(engine, { uiRoot: defaultUiRoot(), ...(opts.port ? { port: opts.port } : {}) });
   const { url } = await api.listen();
   const status = () =>

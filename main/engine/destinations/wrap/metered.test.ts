@@ -28,7 +28,7 @@ describe('withMetrics', () => {
     await dest.digest('m/b');
     await dest.promote('m/b', 'm/c');
     await dest.remove('m/c');
-        await dest.check();
+    await dest.check();
     await dest.requestRehydration('m/a', { speed: 'bulk', days: 1 });
     const keys: string[] = [];
     for await (const o of dest.list('m/')) keys.push(o.key);
@@ -45,7 +45,7 @@ describe('withMetrics', () => {
       list: [1, 0],
       promote: [1, 0],
       remove: [1, 0],
-            check: [1, 0],
+      check: [1, 0],
       requestRehydration: [1, 0],
     });
     expect(s.errorsByKind).toEqual({});

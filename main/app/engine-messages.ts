@@ -1,0 +1,42 @@
+// The messages between the shell and the engine's process (utilityProcess postMessage / parentPort).
+// Plain data and zod only: engine-host.ts, which runs inside the engine's process, imports this too.
+import { z } from 'zod';
+
+/** Shell -> engine: finish in-flight work and exit (what SIGTERM does; also works on Windows). */
+export const STOP_MESSAGE = { type: 'keepsake:stop' } as const;
+
+/** Shell -> engine: the credentials file's content, decrypted from the OS keychain (see credential-vault.ts). */
+export interface CredentialsMessage {
+  type: 'keepsake:credentials';
+  content: string;
+}
+
+const notificationSchema = z.object({
+  incident: z.string().min(1).max(500),
+  kind: z.enum(['destination-down', 'below-target', 'verify-failed']),
+  phase: z.enum(['opened', 'resolved']),
+  severity: z.enum(['info', 'warning', 'critical']),
+  title: z.string().min(1).max(500),
+  message: z.string().max(4000),
+  at: z.number(),
+  destination: z.string().max(500).optional(),
+  weddingId: z.number().int().optional(),
+});
+
+/**
+ * Engine -> shell: a notification for the desktop (from the engine's NotificationCenter, through a
+ * notifier that posts to the parent), or the credentials file's new content to seal in the keychain.
+ */
+export const engineMessageSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('keepsake:notification'), notification: notificationSchema }),
+  z.object({ type: z.literal('keepsake:credentials-changed'), content: z.string().max(1_000_000) }),
+]);
+
+/** A validated message from the engine. */
+export type EngineMessage = z.infer<typeof engineMessageSchema>;
+
+/** The message as an EngineMessage, or undefined when it is not one (anything else is ignored). */
+export function parseEngineMessage(message: unknown): EngineMessage | undefined {
+  const parsed = engineMessageSchema.safeParse(message);
+  return parsed.success ? parsed.data : undefined;
+}
