@@ -1,24 +1,57 @@
-import type { DestinationSummary } from '../model/destination.js';
+import type { AuditEvent } from '../model/audit.js';
+import type { CostReport, RetrievalEstimate, RetrievalSpeed } from '../model/cost.js';
+import type { DestinationKind, DestinationSummary } from '../model/destination.js';
 import type { FileRecord } from '../model/file.js';
-import type { SnapshotRef } from '../model/snapshot.js';
+import type { DestinationHealth, EffectivePolicy, PolicyName, ProtectionRule } from '../model/policy.js';
+import type { Manifest, SnapshotRef } from '../model/snapshot.js';
 import type { StatusReport } from '../model/status.js';
 import type { Wedding } from '../model/wedding.js';
 
 /**
  * The whole contract between the engine's local API and the UI: every request, response and live
  * event. The UI depends on nothing else. All routes live under /api and need the per-run secret.
+ * Routes listed under "not served yet" are designed here and used by the UI, which shows a "not
+ * available yet" state while the engine answers them with 404.
  */
 export interface ApiRoutes {
   'GET /api/status': { response: StatusReport };
   'GET /api/weddings/:id': { response: WeddingDetail };
-  'GET /api/weddings/:id/snapshots': { response: SnapshotRef[] };
+  'GET /api/weddings/:id/snapshots': { response: SnapshotListing[] };
+  /** The files of one snapshot (`latest` for the newest), as its manifest lists them. */
+  'GET /api/weddings/:id/snapshots/:snapshot': { response: SnapshotContents };
+  /** Every stored version of one file (the path URL-encoded as one segment), newest first. */
+  'GET /api/weddings/:id/versions/:path': { response: FileVersion[] };
   'POST /api/weddings': { body: NewWedding; response: Wedding };
+  /** The preview JPEG embedded in a photo (EXIF thumbnail), base64; `null` data when it has none. */
+  'GET /api/files/:id/preview': { response: FilePreview };
+  'GET /api/folders': { response: WatchedFolder[] };
   'GET /api/destinations': { response: DestinationSummary[] };
+  /** Write, read back, verify and delete a probe object, saying which step failed. */
+  'POST /api/destinations/test': { body: DestinationTestBody; response: ConnectionTest };
+  'GET /api/queue': { response: QueueReport };
+  'GET /api/settings': { response: SettingsReport };
   'POST /api/backup-now': { response: { queued: number } };
   'POST /api/pause': { body: { paused: boolean }; response: { paused: boolean } };
   'POST /api/restore': { body: RestoreBody; response: RestoreSummary };
   'POST /api/verify': { body: { percent: number }; response: VerifySummary };
+
+  // Not served yet: the engine has no method for these (see renderer/README.md).
+  'POST /api/folders': { body: NewFolder; response: WatchedFolder[] };
+  'POST /api/folders/remove': { body: { path: string }; response: WatchedFolder[] };
+  'POST /api/destinations': { body: NewDestination; response: DestinationSummary };
+  'POST /api/destinations/update': { body: DestinationUpdate; response: DestinationSummary };
+  'POST /api/destinations/remove': { body: { name: string }; response: { removed: string } };
+  'GET /api/health': { response: DestinationHealthReport[] };
+  'GET /api/cost': { response: CostReport };
+  'POST /api/cost/retrieval': { body: RetrievalQuery; response: RetrievalEstimate };
+  'GET /api/audit': { response: AuditEvent[] };
+  'GET /api/weddings/:id/policy': { response: WeddingPolicy };
+  'POST /api/settings': { body: SettingsUpdate; response: SettingsReport };
 }
+
+/** A path of the API with its parameters filled in (`/api/weddings/3`), typed by its route. */
+export type ApiGetRoute = Extract<keyof ApiRoutes, `GET ${string}`>;
+export type ApiPostRoute = Extract<keyof ApiRoutes, `POST ${string}`>;
 
 export interface NewWedding {
   couple: string;
@@ -31,6 +64,87 @@ export interface WeddingDetail {
   files: (FileRecord & { copies: string[] })[];
 }
 
+/** One snapshot of a wedding with the destinations holding a manifest of that id. */
+export interface SnapshotListing extends SnapshotRef {
+  destinations: string[];
+}
+
+/** One snapshot's manifest and the destination it was read from. */
+export interface SnapshotContents {
+  snapshot: SnapshotRef;
+  from: string;
+  manifest: Manifest;
+}
+
+/** One version of a file: its content in the snapshots that hold it (oldest and newest of them). */
+export interface FileVersion {
+  path: string;
+  sha256: string;
+  size: number;
+  mtime: string;
+  captureTime: string | null;
+  /** Snapshot ids holding exactly this content at this path, newest first. */
+  snapshots: string[];
+}
+
+export interface FilePreview {
+  fileId: number;
+  /** `image/jpeg` when a preview was found. */
+  type: 'image/jpeg' | null;
+  /** Base64 of the JPEG, or null when the file has no embedded preview (or is gone). */
+  data: string | null;
+}
+
+export interface WatchedFolder {
+  path: string;
+  /** `weddings`: every sub-folder is one wedding. `import`: loose files, assigned by capture date. */
+  kind: 'weddings' | 'import';
+}
+
+/** A folder to watch. */
+export type NewFolder = WatchedFolder;
+
+/** A destination as the user types it in; cloud secrets are sent only to add it, never read back. */
+export interface NewDestination {
+  name: string;
+  kind: DestinationKind;
+  /** Local folder (kind `local`). */
+  path?: string;
+  bucket?: string;
+  container?: string;
+  prefix?: string;
+  region?: string;
+  endpoint?: string;
+  storageClass?: string;
+  /** Region tags every copy here carries, e.g. `['EU']` (placement and residency). */
+  regionTags?: string[];
+  /** Access key id / account name and secret, when the credentials are to be stored. */
+  accessKeyId?: string;
+  secretAccessKey?: string;
+}
+
+export interface DestinationUpdate {
+  name: string;
+  enabled?: boolean;
+  regionTags?: string[];
+}
+
+/** Test an existing destination by name, or one being added (local folders and environment credentials). */
+export type DestinationTestBody = { name: string } | { destination: NewDestination };
+
+export interface ConnectionTest {
+  ok: boolean;
+  steps: { step: 'reach' | 'write' | 'read' | 'verify' | 'delete'; ok: boolean; message: string }[];
+}
+
+export interface QueueReport {
+  queued: number;
+  running: number;
+  retrying: number;
+  /** Bytes of the files waiting for upload. */
+  pendingBytes: number;
+}
+
 export interface RestoreBody {
   wedding: string;
   snapshot?: string;
@@ -38,6 +152,8 @@ export interface RestoreBody {
   target: string;
   overwrite?: boolean;
   from?: string;
+  /** For files whose only copies are archived: ask for them to be made readable (the call does not wait). */
+  rehydrate?: { speed: RetrievalSpeed; days?: number };
 }
 
 export interface RestoreSummary {
@@ -59,12 +175,97 @@ export interface VerifySummary {
   requeued: number;
 }
 
+/** One destination's health now and its recent changes (the health monitor's view). */
+export interface DestinationHealthReport {
+  destination: string;
+  state: DestinationHealth;
+  /** `ok`, the error kind that took it down, `slow` or `flaky`. */
+  cause: string;
+  /** Plain language: "connection refused: the server is not answering". */
+  reason: string;
+  detail?: string;
+  /** Clock time (ms) the destination entered `state`. */
+  since: number;
+  lastSuccessAt?: number;
+  lastFailureAt?: number;
+  history: {
+    at: number;
+    from: DestinationHealth;
+    to: DestinationHealth;
+    cause: string;
+    reason: string;
+    detail?: string;
+  }[];
+}
+
+/** What restoring archived files would cost and how long it takes. */
+export interface RetrievalQuery {
+  destination: string;
+  bytes: number;
+  objects: number;
+  speed: RetrievalSpeed;
+}
+
+/** The policy of one wedding now and where its copies must be. */
+export interface WeddingPolicy {
+  weddingId: number;
+  policy: EffectivePolicy;
+  /** Destinations its files must be on; the others are "not required by policy". */
+  requiredDestinations: string[];
+}
+
+/** The policies section of the config: what each policy requires and when it applies. */
+export interface PolicySettings {
+  critical: ProtectionRule & { daysBefore: number; daysAfter: number };
+  standard: ProtectionRule;
+  archive: ProtectionRule & { afterDays: number };
+}
+
+/** A time window with its own upload limit (bytes per second; null: unlimited). */
+export interface BandwidthWindow {
+  days: ('mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun')[];
+  from: string;
+  to: string;
+  limit: number | null;
+}
+
+export interface NotificationSettings {
+  /** Channels, described without their secrets: `email to studio@…`, `webhook (Slack)`. */
+  channels: { kind: 'log' | 'webhook' | 'email' | 'desktop'; description: string }[];
+  /** Also send a message when an incident is resolved. */
+  resolved: boolean;
+}
+
+/** The settings a person can see; sections the engine does not expose yet are null. */
+export interface SettingsReport {
+  home: string;
+  protection: { copies: number | 'all' };
+  transfer: { concurrency: number; bandwidthLimit: number | null };
+  watch: { stableMs: number };
+  policies: PolicySettings | null;
+  bandwidthSchedule: BandwidthWindow[] | null;
+  notifications: NotificationSettings | null;
+}
+
+export interface SettingsUpdate {
+  protection?: { copies: number | 'all' };
+  transfer?: { concurrency?: number; bandwidthLimit?: number | null };
+  policies?: Partial<Record<PolicyName, Partial<ProtectionRule>>>;
+  bandwidthSchedule?: BandwidthWindow[];
+}
+
 /** Live events on GET /api/events (server-sent events; `event:` is the type, `data:` the JSON). */
 export type ApiEvent =
   | { type: 'status'; status: StatusReport }
   | { type: 'file'; path: string; outcome: string }
   | { type: 'progress'; bytesRead: number; pendingBytes: number }
-  | { type: 'problem'; message: string };
+  | { type: 'problem'; message: string }
+  /** Not sent yet: a restore's progress, file by file. */
+  | { type: 'restore'; done: number; total: number; bytes: number; totalBytes: number; path: string }
+  /** Not sent yet: a snapshot manifest was written (`written` is `destination:key`). */
+  | { type: 'snapshot'; written: string }
+  /** Not sent yet: a destination's health changed. */
+  | { type: 'health'; health: DestinationHealthReport };
 
 /** An error response body: `{ error }` with a message for a person. */
 export interface ApiError {

@@ -1,9 +1,25 @@
+import * as exifrModule from 'exifr';
+import { mkdir, rm, stat } from 'node:fs/promises';
+import { dirname, isAbsolute } from 'node:path';
 import { z } from 'zod';
-import type { ApiRoutes, VerifySummary, WeddingDetail } from '../../../shared/api/contract.js';
+import type {
+  ApiRoutes,
+  FileVersion,
+  SettingsReport,
+  SnapshotListing,
+  VerifySummary,
+  WeddingDetail,
+} from '../../../shared/api/contract.js';
 import type { DestinationSummary } from '../../../shared/model/destination.js';
+import type { Manifest } from '../../../shared/model/snapshot.js';
 import { slugify } from '../catalog/wedding-name.js';
+import { CredentialStore } from '../config/credentials.js';
+import { destinationSchema, type DestinationConfig } from '../config/schema.js';
 import { describeLocation } from '../destinations/factory.js';
 import type { Engine } from '../engine.js';
+import type { Repository } from '../repo/repository.js';
+import { findSnapshot } from '../restore/restorer.js';
+import { testDestination } from '../setup/destinations.js';
 
 /** An API failure with its HTTP status; the message is shown to the user. */
 export class HttpError extends Error {
@@ -22,7 +38,29 @@ const restoreBody = z.object({
   target: z.string().min(1),
   overwrite: z.boolean().optional(),
   from: z.string().optional(),
+  rehydrate: z
+    .object({ speed: z.enum(['fast', 'standard', 'bulk']), days: z.number().int().min(1).max(30).optional() })
+    .optional(),
 });
+/** A destination being added, as the UI sends it: checked against the config's own schema below. */
+const newDestination = z.object({
+  name: z.string().min(1),
+  kind: z.enum(['local', 's3', 'b2', 'wasabi', 'gcs', 'azure']),
+  path: z.string().optional(),
+  bucket: z.string().optional(),
+  container: z.string().optional(),
+  prefix: z.string().optional(),
+  region: z.string().optional(),
+  endpoint: z.string().optional(),
+  storageClass: z.string().optional(),
+  regionTags: z.array(z.string()).optional(),
+  accessKeyId: z.string().optional(),
+  secretAccessKey: z.string().optional(),
+});
+const destinationTest = z.union([
+  z.object({ name: z.string().min(1) }).strict(),
+  z.object({ destination: newDestination }).strict(),
+]);
 const newWedding = z.object({
   couple: z.string().min(1),
   date: z
@@ -49,6 +87,169 @@ function weddingId(path: string): number {
 
 type Response<K extends keyof ApiRoutes> = ApiRoutes[K]['response'];
 
+/** Routes with a parameter that is not a number, matched before the `:id` normalisation below. */
+const PARAM_ROUTES: [RegExp, string][] = [
+  [/^\/api\/weddings\/(\d+)\/snapshots\/([^/]+)$/, '/api/weddings/:id/snapshots/:snapshot'],
+  [/^\/api\/weddings\/(\d+)\/versions\/([^/]+)$/, '/api/weddings/:id/versions/:path'],
+  [/^\/api\/files\/(\d+)\/preview$/, '/api/files/:id/preview'],
+];
+
+function routeOf(method: string, path: string): { route: string; params: string[] } {
+  for (const [re, name] of PARAM_ROUTES) {
+    const m = re.exec(path);
+    if (m) return { route: `${method} ${name}`, params: m.slice(1) };
+  }
+  return { route: `${method} ${path.replace(/\/\d+(?=\/|$)/, '/:id')}`, params: [] };
+}
+
+function segment(raw: string | undefined): string {
+  try {
+    return decodeURIComponent(raw ?? '');
+  } catch {
+    throw new HttpError(400, 'badly encoded path');
+  }
+}
+
+function weddingOf(engine: Engine, path: string) {
+  const wedding = engine.store.weddings.byId(weddingId(path));
+  if (!wedding) throw new HttpError(404, 'no such wedding');
+  return wedding;
+}
+
+/** A snapshot's manifest from the first destination that has it; 404 when none does. */
+async function readSnapshot(
+  repos: Repository[],
+  slug: string,
+  id: string,
+): Promise<{ repo: Repository; manifest: Manifest; ref: Awaited<ReturnType<typeof findSnapshot>>['ref'] }> {
+  let found;
+  try {
+    found = await findSnapshot(repos, slug, id);
+  } catch (err) {
+    throw new HttpError(404, (err as Error).message);
+  }
+  const { manifest } = await found.repo.readManifest(found.ref.key);
+  return { repo: found.repo, manifest, ref: found.ref };
+}
+
+/** Every snapshot of a wedding over all destinations, one entry per id, newest first. */
+async function snapshotListing(repos: Repository[], slug: string): Promise<SnapshotListing[]> {
+  const byId = new Map<string, SnapshotListing>();
+  await Promise.all(
+    repos.map(async (r) => {
+      for (const ref of await r.listSnapshots(slug).catch(() => [])) {
+        const entry = byId.get(ref.id) ?? { ...ref, destinations: [] };
+        entry.destinations.push(r.name);
+        byId.set(ref.id, entry);
+      }
+    }),
+  );
+  for (const e of byId.values()) e.destinations.sort();
+  return [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : -1));
+}
+
+/** The distinct contents one path had over the wedding's snapshots, newest first. */
+async function fileVersions(repos: Repository[], slug: string, path: string): Promise<FileVersion[]> {
+  const versions = new Map<string, FileVersion>();
+  for (const snap of await snapshotListing(repos, slug)) {
+    let manifest: Manifest | undefined;
+    for (const repo of repos.filter((r) => snap.destinations.includes(r.name))) {
+      manifest = await repo.readManifest(snap.key).then(
+        (m) => m.manifest,
+        () => undefined,
+      );
+      if (manifest) break;
+    }
+    const e = manifest?.files.find((f) => f.path === path);
+    if (!e) continue;
+    const v = versions.get(e.sha256) ?? {
+      path,
+      sha256: e.sha256,
+      size: e.size,
+      mtime: e.mtime,
+      captureTime: e.captureTime,
+      snapshots: [],
+    };
+    v.snapshots.push(snap.id);
+    versions.set(e.sha256, v);
+  }
+  if (versions.size === 0) throw new HttpError(404, `no snapshot of this wedding holds ${path}`);
+  return [...versions.values()];
+}
+
+/** exifr's CommonJS build (plain Node) has its functions only on the default export. */
+const thumbnailOf: (path: string) => Promise<Uint8Array | undefined> =
+  exifrModule.thumbnail ?? exifrModule.default.thumbnail;
+/** Largest embedded preview served (camera previews are 10-200 KB). */
+const MAX_PREVIEW = 4 * 1024 * 1024;
+
+/** The JPEG preview a camera embedded in a photo's EXIF (IFD1), read from the file itself, never cached. */
+async function preview(path: string): Promise<Buffer | null> {
+  try {
+    const jpeg = await thumbnailOf(path);
+    if (!jpeg || jpeg.length < 4 || jpeg.length > MAX_PREVIEW) return null;
+    const buf = Buffer.from(jpeg);
+    // Some cameras and editors leave a placeholder there instead of a JPEG.
+    return buf[0] === 0xff && buf[1] === 0xd8 && buf[2] === 0xff ? buf : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The connection test. A new local folder that does not exist yet (adding it creates it, when its
+ * parent exists) is created for the test and removed with everything the probe left in it.
+ */
+async function probe(
+  dest: DestinationConfig,
+  secret: Parameters<typeof testDestination>[1],
+  proposed: boolean,
+): ReturnType<typeof testDestination> {
+  const create =
+    proposed &&
+    dest.kind === 'local' &&
+    !(await stat(dest.path).catch(() => null)) &&
+    (await stat(dirname(dest.path)).catch(() => null))?.isDirectory();
+  if (!create || dest.kind !== 'local') return testDestination(dest, secret);
+  await mkdir(dest.path);
+  try {
+    return await testDestination(dest, secret);
+  } finally {
+    await rm(dest.path, { recursive: true, force: true });
+  }
+}
+
+/** A destination config from what the UI sent, checked by the config schema, with its secret if given. */
+function proposedDestination(d: z.infer<typeof newDestination>): {
+  config: DestinationConfig;
+  secret?: { kind: 's3'; accessKeyId: string; secretAccessKey: string };
+} {
+  const { regionTags: _tags, accessKeyId, secretAccessKey, storageClass, endpoint, ...fields } = d;
+  // The UI has one "storage class" and one "endpoint" field; Azure and GCS name them their own way.
+  const named = {
+    ...fields,
+    ...(d.kind === 'azure' ? { accessTier: storageClass } : { storageClass }),
+    ...(d.kind === 'gcs' ? { apiEndpoint: endpoint } : { endpoint }),
+  };
+  const defined = Object.fromEntries(Object.entries(named).filter(([, v]) => v !== undefined && v !== ''));
+  if (d.kind === 'local' && d.path && !isAbsolute(d.path))
+    throw new HttpError(400, 'path: a full folder path, e.g. /Volumes/Drive/Keepsake');
+  const withKeys = ['s3', 'b2', 'wasabi'].includes(d.kind) && accessKeyId && secretAccessKey;
+  const parsed = destinationSchema.safeParse({
+    ...defined,
+    ...(withKeys ? { credentials: 'stored' } : {}),
+    enabled: true,
+  });
+  if (!parsed.success) {
+    const i = parsed.error.issues[0];
+    throw new HttpError(400, `${i?.path.join('.') || 'destination'}: ${i?.message}`);
+  }
+  return {
+    config: parsed.data,
+    ...(withKeys ? { secret: { kind: 's3' as const, accessKeyId, secretAccessKey } } : {}),
+  };
+}
+
 /** Routes of the local API; every body is validated, every response is a type of the shared contract. */
 export async function handleApi(
   engine: Engine,
@@ -56,7 +257,7 @@ export async function handleApi(
   path: string,
   body: unknown,
 ): Promise<unknown> {
-  const route = `${method} ${path.replace(/\/\d+(?=\/|$)/, '/:id')}`;
+  const { route, params } = routeOf(method, path);
   switch (route) {
     case 'GET /api/status':
       return (await engine.status()) satisfies Response<'GET /api/status'>;
@@ -79,12 +280,83 @@ export async function handleApi(
       return { wedding, files } satisfies WeddingDetail;
     }
     case 'GET /api/weddings/:id/snapshots': {
-      const wedding = engine.store.weddings.byId(weddingId(path));
-      if (!wedding) throw new HttpError(404, 'no such wedding');
-      const lists = await Promise.all(engine.repos.map((r) => r.listSnapshots(wedding.slug).catch(() => [])));
-      return lists
-        .flat()
-        .sort((a, b) => (a.id < b.id ? 1 : -1)) satisfies Response<'GET /api/weddings/:id/snapshots'>;
+      const wedding = weddingOf(engine, path);
+      return (await snapshotListing(
+        engine.repos,
+        wedding.slug,
+      )) satisfies Response<'GET /api/weddings/:id/snapshots'>;
+    }
+    case 'GET /api/weddings/:id/snapshots/:snapshot': {
+      const wedding = weddingOf(engine, path);
+      const { repo, manifest, ref } = await readSnapshot(engine.repos, wedding.slug, segment(params[1]));
+      return {
+        snapshot: ref,
+        from: repo.name,
+        manifest,
+      } satisfies Response<'GET /api/weddings/:id/snapshots/:snapshot'>;
+    }
+    case 'GET /api/weddings/:id/versions/:path': {
+      const wedding = weddingOf(engine, path);
+      return (await fileVersions(
+        engine.repos,
+        wedding.slug,
+        segment(params[1]),
+      )) satisfies Response<'GET /api/weddings/:id/versions/:path'>;
+    }
+    case 'GET /api/files/:id/preview': {
+      const file = engine.store.files.byId(Number(params[0]));
+      if (!file) throw new HttpError(404, 'no such file');
+      const jpeg = file.state === 'deleted' ? null : await preview(file.path);
+      return {
+        fileId: file.id,
+        type: jpeg ? 'image/jpeg' : null,
+        data: jpeg ? jpeg.toString('base64') : null,
+      } satisfies Response<'GET /api/files/:id/preview'>;
+    }
+    case 'GET /api/folders':
+      return engine.config.folders.map((f) => ({
+        path: f.path,
+        kind: f.kind,
+      })) satisfies Response<'GET /api/folders'>;
+    case 'GET /api/queue':
+      return {
+        ...engine.store.queue.counts(),
+        pendingBytes: engine.pendingBytes(),
+      } satisfies Response<'GET /api/queue'>;
+    case 'GET /api/settings': {
+      const c = engine.config;
+      return {
+        home: engine.home,
+        protection: { copies: c.protection.copies },
+        transfer: { concurrency: c.transfer.concurrency, bandwidthLimit: c.transfer.bandwidthLimit },
+        watch: { stableMs: c.watch.stableMs },
+        policies: null,
+        bandwidthSchedule: null,
+        notifications: null,
+      } satisfies SettingsReport;
+    }
+    case 'POST /api/destinations/test': {
+      const b = parse(destinationTest, body);
+      let dest: DestinationConfig;
+      let secret;
+      if ('name' in b) {
+        const found = engine.config.destinations.find((d) => d.name === b.name);
+        if (!found) throw new HttpError(404, `no destination named "${b.name}"`);
+        dest = found;
+        secret =
+          found.kind !== 'local' && found.credentials === 'stored'
+            ? new CredentialStore(engine.home).get(found.name)
+            : undefined;
+      } else {
+        const p = proposedDestination(b.destination);
+        dest = p.config;
+        secret = p.secret;
+      }
+      const steps = await probe(dest, secret, !('name' in b));
+      return {
+        ok: steps.length >= 4 && steps.every((s) => s.ok),
+        steps,
+      } satisfies Response<'POST /api/destinations/test'>;
     }
     case 'POST /api/weddings': {
       const w = parse(newWedding, body);
@@ -107,13 +379,24 @@ export async function handleApi(
     }
     case 'POST /api/restore': {
       const r = parse(restoreBody, body);
-      const { snapshot, include, overwrite, from, ...rest } = r;
+      const { snapshot, include, overwrite, from, rehydrate, ...rest } = r;
       return (await engine.restore({
         ...rest,
         ...(snapshot ? { snapshot } : {}),
         ...(include ? { include } : {}),
         ...(overwrite ? { overwrite } : {}),
         ...(from ? { from } : {}),
+        // The HTTP call does not wait hours: rehydration is requested and the UI asks to restore again later.
+        ...(rehydrate
+          ? {
+              rehydrate: {
+                speed: rehydrate.speed,
+                days: rehydrate.days ?? 7,
+                waitMs: 0,
+                clock: engine.clock,
+              },
+            }
+          : {}),
       })) satisfies Response<'POST /api/restore'>;
     }
     case 'POST /api/verify': {

@@ -1,0 +1,99 @@
+import { useEffect, useRef, useState } from 'react';
+import { api } from '../lib/api.js';
+import { useLiveState } from '../lib/events.js';
+import { plural } from '../lib/format.js';
+import { overall } from '../lib/protection.js';
+import { useStatus } from '../lib/status.js';
+import { Icon } from './Icon.js';
+
+/** The bar above every screen: one sentence on the state of all backups, the live link, pause and protect now. */
+export function TopBar() {
+  const { status, reload, paused, setPaused } = useStatus();
+  const live = useLiveState();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const noteTimer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(noteTimer.current), []);
+  const all = status
+    ? overall([...status.weddings, ...(status.unassigned ? [status.unassigned] : [])])
+    : null;
+  const run = async (what: string, fn: () => Promise<string>) => {
+    setBusy(what);
+    setNote(null);
+    try {
+      const message = await fn();
+      setNote(message);
+      // The note is a passing confirmation: it goes after a few seconds (only this bar re-renders).
+      clearTimeout(noteTimer.current);
+      noteTimer.current = setTimeout(() => setNote((n) => (n === message ? null : n)), 6000);
+      // A scan or a pause changes what is pending before any file event says so.
+      reload();
+    } catch (e) {
+      setNote(`Could not ${what}: ${(e as Error).message}`);
+    } finally {
+      setBusy(null);
+    }
+  };
+  let summary = 'Checking your backups…';
+  let tone = 'neutral';
+  if (status && all) {
+    if (all.needed === 0) summary = 'No files to protect yet';
+    else if (status.allProtected) {
+      summary = `All ${plural(all.needed, 'file')} protected`;
+      tone = 'ok';
+    } else if (all.failed > 0) {
+      summary = `${plural(all.failed, 'file')} failed: see below`;
+      tone = 'bad';
+    } else {
+      summary = `${plural(all.needed - all.protected, 'file')} waiting for protection`;
+      tone = 'warn';
+    }
+  }
+  return (
+    <header className="topbar">
+      <div className={`topbar-summary tone-${tone}`} role="status" aria-live="polite">
+        <Icon name={tone === 'ok' ? 'shield' : tone === 'bad' ? 'alert' : 'clock'} />
+        <span>{summary}</span>
+        {paused && <span className="topbar-paused">Uploads paused</span>}
+      </div>
+      <div className="topbar-actions">
+        <span className={`live live-${live}`} title="Live updates from Keepsake">
+          <span className="live-dot" aria-hidden="true" />
+          {live === 'live' ? 'Live' : live === 'connecting' ? 'Connecting…' : 'Disconnected'}
+        </span>
+        {note && (
+          <span className="topbar-note" role="status">
+            {note}
+          </span>
+        )}
+        <button
+          type="button"
+          className="button button-quiet"
+          disabled={busy !== null}
+          onClick={() =>
+            run(paused ? 'resume' : 'pause', async () => {
+              const r = await api.post('POST /api/pause', { paused: !paused });
+              setPaused(r.paused);
+              return r.paused ? 'Paused: uploads in progress finish first.' : 'Uploads resumed.';
+            })
+          }
+        >
+          <Icon name={paused ? 'play' : 'pause'} /> {paused ? 'Resume uploads' : 'Pause uploads'}
+        </button>
+        <button
+          type="button"
+          className="button button-primary"
+          disabled={busy !== null}
+          onClick={() =>
+            run('start a scan', async () => {
+              const r = await api.post('POST /api/backup-now', {});
+              return r.queued > 0 ? `${plural(r.queued, 'new file')} found.` : 'Checked: no new file.';
+            })
+          }
+        >
+          <Icon name="refresh" /> {busy === 'start a scan' ? 'Scanning…' : 'Protect now'}
+        </button>
+      </div>
+    </header>
+  );
+}

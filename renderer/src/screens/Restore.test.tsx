@@ -1,0 +1,54 @@
+// @vitest-environment happy-dom
+import { describe, expect, it } from 'vitest';
+import { toggle } from '../lib/selection.js';
+import { restoreRequests } from './Restore.js';
+
+const e = (path: string) => ({
+  path,
+  sha256: 'a'.repeat(64),
+  size: 1,
+  object: '',
+  mtime: '',
+  captureTime: null,
+});
+
+describe('restore requests', () => {
+  it('makes one request per snapshot with exact, escaped paths and the options', () => {
+    let s = toggle(new Map(), 'S1', [e('RAW/IMG[1].CR3'), e('JPEG/a.jpg')], true);
+    s = toggle(s, 'S0', [e('JPEG/a.jpg')], true);
+    const reqs = restoreRequests({ slug: '2026-06-14-smith' }, s, {
+      target: '/r',
+      overwrite: true,
+      from: 'Drive',
+    });
+    expect(reqs).toEqual([
+      {
+        wedding: '2026-06-14-smith',
+        snapshot: 'S1',
+        include: ['RAW/IMG\\[1\\].CR3', 'JPEG/a.jpg'],
+        target: '/r',
+        overwrite: true,
+        from: 'Drive',
+      },
+      {
+        wedding: '2026-06-14-smith',
+        snapshot: 'S0',
+        include: ['JPEG/a.jpg'],
+        target: '/r',
+        overwrite: true,
+        from: 'Drive',
+      },
+    ]);
+  });
+
+  it('restores a snapshot chosen whole without a path list, and passes a rehydration speed', () => {
+    const s = toggle(new Map(), 'S1', [e('a'), e('b')], true);
+    const [r] = restoreRequests(
+      { slug: 'w' },
+      s,
+      { target: '/r', overwrite: false, from: '', rehydrate: 'bulk' },
+      new Map([['S1', 2]]),
+    );
+    expect(r).toEqual({ wedding: 'w', snapshot: 'S1', target: '/r', rehydrate: { speed: 'bulk' } });
+  });
+});
