@@ -34,6 +34,9 @@ export interface ApiRoutes {
   'POST /api/pause': { body: { paused: boolean }; response: { paused: boolean } };
   'POST /api/restore': { body: RestoreBody; response: RestoreSummary };
   'POST /api/verify': { body: { percent: number }; response: VerifySummary };
+  'GET /api/health': { response: DestinationHealthReport[] };
+  'GET /api/cost': { response: CostReport };
+  'GET /api/audit': { response: AuditEvent[] };
 
   // Not served yet: the engine has no method for these (see renderer/README.md).
   'POST /api/folders': { body: NewFolder; response: WatchedFolder[] };
@@ -41,10 +44,7 @@ export interface ApiRoutes {
   'POST /api/destinations': { body: NewDestination; response: DestinationSummary };
   'POST /api/destinations/update': { body: DestinationUpdate; response: DestinationSummary };
   'POST /api/destinations/remove': { body: { name: string }; response: { removed: string } };
-  'GET /api/health': { response: DestinationHealthReport[] };
-  'GET /api/cost': { response: CostReport };
   'POST /api/cost/retrieval': { body: RetrievalQuery; response: RetrievalEstimate };
-  'GET /api/audit': { response: AuditEvent[] };
   'GET /api/weddings/:id/policy': { response: WeddingPolicy };
   'POST /api/settings': { body: SettingsUpdate; response: SettingsReport };
 }

@@ -15,6 +15,7 @@ import type { Manifest } from '../../../shared/model/snapshot.js';
 import { slugify } from '../catalog/wedding-name.js';
 import { CredentialStore } from '../config/credentials.js';
 import { destinationSchema, type DestinationConfig } from '../config/schema.js';
+import { costReport } from '../cost/report.js';
 import { describeLocation } from '../destinations/factory.js';
 import type { Engine } from '../engine.js';
 import type { Repository } from '../repo/repository.js';
@@ -410,6 +411,24 @@ export async function handleApi(
         requeued: v.requeued,
       } satisfies VerifySummary;
     }
+    case 'GET /api/health':
+      return engine.monitor.all().map((h) => ({
+        destination: h.destination,
+        state: h.state,
+        cause: h.cause,
+        reason: h.reason,
+        ...(h.detail ? { detail: h.detail } : {}),
+        since: h.since,
+        ...(h.lastSuccessAt ? { lastSuccessAt: h.lastSuccessAt } : {}),
+        ...(h.lastFailureAt ? { lastFailureAt: h.lastFailureAt } : {}),
+        history: engine.monitor
+          .history(h.destination)
+          .map((c) => ({ at: c.at, from: c.from, to: c.to, cause: c.cause, reason: c.reason })),
+      })) satisfies Response<'GET /api/health'>;
+    case 'GET /api/cost':
+      return costReport(engine.store, engine.config, engine.clock.now()) satisfies Response<'GET /api/cost'>;
+    case 'GET /api/audit':
+      return engine.audit.query({ limit: 500 }) satisfies Response<'GET /api/audit'>;
     default:
       throw new HttpError(404, `no route ${method} ${path}`);
   }

@@ -139,6 +139,18 @@ describe('local API server', () => {
     expect((await call(port, { path: '/' })).status).toBe(401);
   });
 
+  it('serves the cost report, the audit trail and destination health', async () => {
+    const cost = await call(port, { path: '/api/cost', headers: auth });
+    expect(cost.status).toBe(200);
+    expect(JSON.parse(cost.body).destinations.map((d: { name: string }) => d.name)).toContain('Vault');
+    const audit = await call(port, { path: '/api/audit', headers: auth });
+    expect(audit.status).toBe(200);
+    expect(Array.isArray(JSON.parse(audit.body))).toBe(true);
+    const health = await call(port, { path: '/api/health', headers: auth });
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body).map((h: { destination: string }) => h.destination)).toEqual(['Vault']);
+  });
+
   it('streams live events to an authenticated client', async () => {
     const got = await new Promise<string>((resolve, reject) => {
       const req = request(
