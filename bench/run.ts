@@ -92,10 +92,23 @@ const cleanup = () => {
   if (settings.keep) log(`kept ${work} (BENCH_KEEP=1)`);
   else rmSync(work, { recursive: true, force: true });
 };
-for (const sig of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(sig, () => {
+let backup: BackupSection | null = null;
+let rescan: RescanSection | null = null;
+let stopping = false;
+for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(sig, () => {
+    // npm and tsx pass a signal on to this process more than once: the first one is acted upon.
+    if (stopping) return;
+    stopping = true;
     log(`${sig}: stopping the running child and removing ${work}`);
     killRunning();
+    try {
+      notes.push(`interrupted by ${sig}: only the sections finished before it are reported`);
+      writeResults();
+      log(`results of the finished sections: ${join(resultsDir, 'latest.json')}`);
+    } catch {
+      // interrupted before anything was measured
+    }
     cleanup();
     process.exit(130);
   });
@@ -324,63 +337,70 @@ async function rescanSection(): Promise<RescanSection> {
   };
 }
 
-let backup: BackupSection | null = null;
-let rescan: RescanSection | null = null;
+const resultsDir = join(repoRoot, 'bench', 'results');
+
+/** The results so far: written after each section, so an interrupted run keeps what it measured. */
+function writeResults(): string {
+  const notesNow = [...notes];
+  if (Math.max(...loadAverageStart) > 0.5)
+    notesNow.push(
+      `the machine was not idle at the start (load ${loadAverageStart.map((x) => x.toFixed(2)).join(' ')}): ` +
+        'other work shares the CPUs and disk, so compare only ratios within this run',
+    );
+  if (freemem() < 2e9) notesNow.push(`little free memory at the end (${(freemem() / 1e9).toFixed(1)} GB)`);
+  const results: Results = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    durationSeconds: (performance.now() - t0) / 1000,
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
+      memoryBytes: totalmem(),
+      kernel: release(),
+      node: process.version,
+      filesystem,
+      loadAverageStart,
+      loadAverageEnd: loadavg(),
+    },
+    settings: {
+      sizeGb: settings.sizeGb,
+      smallFiles: settings.smallFiles,
+      smallFolders: settings.smallFolders,
+      smallBatch: settings.smallBatch,
+      repeat: settings.repeat,
+      parts: settings.parts,
+      benchDir: settings.baseDir,
+    },
+    cachesDropped,
+    tools: {
+      rclone: 'version' in rclone ? rclone.version : null,
+      cp: cpVersion,
+      gnuTime: hasGnuTime(),
+      keepsakeCommit,
+    },
+    notes: notesNow,
+    backup,
+    rescan,
+    memory: memoryRows(backup, rescan),
+  };
+  const text = renderReport(results);
+  mkdirSync(resultsDir, { recursive: true });
+  writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(join(resultsDir, 'latest.txt'), text + '\n');
+  return text;
+}
+
 try {
-  if (settings.parts.includes('backup')) backup = await backupSection();
+  if (settings.parts.includes('backup')) {
+    backup = await backupSection();
+    writeResults();
+  }
   if (settings.parts.includes('rescan')) rescan = await rescanSection();
 } finally {
   cleanup();
 }
 
-if (freemem() < 2e9) notes.push(`little free memory at the end (${(freemem() / 1e9).toFixed(1)} GB)`);
-const results: Results = {
-  startedAt: startedAt.toISOString(),
-  finishedAt: new Date().toISOString(),
-  durationSeconds: (performance.now() - t0) / 1000,
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-    memoryBytes: totalmem(),
-    kernel: release(),
-    node: process.version,
-    filesystem,
-    loadAverageStart,
-    loadAverageEnd: loadavg(),
-  },
-  settings: {
-    sizeGb: settings.sizeGb,
-    smallFiles: settings.smallFiles,
-    smallFolders: settings.smallFolders,
-    smallBatch: settings.smallBatch,
-    repeat: settings.repeat,
-    parts: settings.parts,
-    benchDir: settings.baseDir,
-  },
-  cachesDropped,
-  tools: {
-    rclone: 'version' in rclone ? rclone.version : null,
-    cp: cpVersion,
-    gnuTime: hasGnuTime(),
-    keepsakeCommit,
-  },
-  notes,
-  backup,
-  rescan,
-  memory: memoryRows(backup, rescan),
-};
-if (Math.max(...loadAverageStart) > 0.5)
-  notes.push(
-    `the machine was not idle at the start (load ${loadAverageStart.map((x) => x.toFixed(2)).join(' ')}): ` +
-      'other work shares the CPUs and disk, so compare only ratios within this run',
-  );
-
-const text = renderReport(results);
-const resultsDir = join(repoRoot, 'bench', 'results');
-mkdirSync(resultsDir, { recursive: true });
-writeFileSync(join(resultsDir, 'latest.json'), JSON.stringify(results, null, 2) + '\n');
-writeFileSync(join(resultsDir, 'latest.txt'), text + '\n');
-console.log(text);
+console.log(writeResults());
 console.log(`\nJSON summary: ${join(resultsDir, 'latest.json')}`);
 const failed = [...(backup?.cases ?? []), ...(rescan?.initial ?? []), ...(rescan?.rescans ?? [])].some((c) =>
   c.samples.some((s) => !s.ok),

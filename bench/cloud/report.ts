@@ -3,11 +3,15 @@ import type { CaseResult } from '../cases.js';
 import { fixed, mbps, mib, ratio, secs, size, table, times } from '../format.js';
 import type { CloudResults } from './results.js';
 
-/** `ok`, or the first failure, cut to fit a table (the JSON has all of it). */
+/** A message on one line, cut to fit a table cell (the JSON has all of it). */
+const brief = (s: string) => {
+  const line = s.replace(/\s+/g, ' ');
+  return line.length > 60 ? `${line.slice(0, 59)}…` : line;
+};
+
+/** `ok`, or the first failure. */
 const status = (c: CaseResult) =>
-  c.samples.every((s) => s.ok)
-    ? 'ok'
-    : `FAILED: ${c.samples.find((s) => !s.ok)?.problem ?? ''}`.replace(/\s+/g, ' ').slice(0, 70);
+  c.samples.every((s) => s.ok) ? 'ok' : brief(`FAILED: ${c.samples.find((s) => !s.ok)?.problem ?? ''}`);
 
 const n = (x: number) => x.toLocaleString('en-US');
 
@@ -110,17 +114,21 @@ export function renderCloudReport(r: CloudResults): string {
       '',
       `${i + 2}. ${sw.server}: ${sw.knobs} sweep, ${size(r.sweepCorpus?.bytes ?? 0)} in ${n(r.sweepCorpus?.files ?? 0)} ` +
         `files, ${r.settings.filesAtOnce} files at once, each configuration in its own process (warm cache), ` +
-        `${r.settings.sweepRounds} round(s) in shuffled order`,
+        `${r.settings.sweepRounds} round(s) in shuffled order, the default also first, mid-round and last` +
+        (sw.rows.some((row) => row.samples.some((x) => x.phase.startsWith('confirm')))
+          ? ', then 2 more runs each of the default and the challenger'
+          : ''),
       table([
         [
           'part MiB',
           'in flight',
           'MB/s',
           'samples MB/s',
+          'CPU s/GB',
+          'client CPU s',
+          'server CPU s',
           'buffers MiB',
           'peak RSS MiB',
-          'CPU s',
-          'server CPU s',
           'status',
         ],
         ...rows.map((row) => {
@@ -131,11 +139,16 @@ export function renderCloudReport(r: CloudResults): string {
             String(row.inFlight),
             fixed(row.mbPerSecond, 1),
             row.samples.map((s) => (s.ok ? s.mbPerSecond.toFixed(1) : 'x')).join(' / '),
-            mib(row.bufferBytes),
-            mib(row.peakRssBytes),
+            fixed(row.cpuPerGb, 1),
             secs(median(ok.map((s) => s.cpuSeconds))),
             secs(median(ok.map((s) => s.serverCpuSeconds))),
-            bad ? (bad.ok ? `ok (${bad.problem})` : `FAILED: ${bad.problem}`).slice(0, 80) : 'ok',
+            mib(row.bufferBytes),
+            mib(row.peakRssBytes),
+            bad
+              ? brief(
+                  bad.ok ? `ok, ${bad.failures} put(s) retried: ${bad.problem}` : `FAILED: ${bad.problem}`,
+                )
+              : 'ok',
           ];
         }),
       ]),

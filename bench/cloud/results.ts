@@ -31,8 +31,8 @@ export interface SweepSection {
   /** What the destination calls the two knobs. */
   knobs: string;
   rows: SweepRow[];
-  /** How far apart the default's runs were: (max - min) / mean of its MB/s. */
-  noise: number | null;
+  /** How far apart the default's runs were: (max - min) / mean of their MB/s and CPU per GB. */
+  noise: { mbPerSecond: number | null; cpuPerGb: number | null };
   recommendation: Recommendation;
 }
 
@@ -43,6 +43,8 @@ export interface Recommendation {
   keepDefault: boolean;
   /** Configurations within this fraction of the fastest count as equally fast. */
   band: number;
+  /** ... and within this fraction of the cheapest CPU per GB as equally cheap. */
+  cpuBand: number;
   text: string;
 }
 
@@ -108,60 +110,117 @@ export function comparisonRatios(
   };
 }
 
-/** The spread of the default's runs, (max - min) / mean MB/s: how much the machine drifted. */
-export function noiseOf(rows: SweepRow[]): number | null {
-  const v =
-    rows
-      .find((r) => r.isDefault)
-      ?.samples.filter((s) => s.ok)
-      .map((s) => s.mbPerSecond) ?? [];
+/** (max - min) / mean of the values, or null with fewer than two. */
+function spread(v: number[]): number | null {
   if (v.length < 2) return null;
   const mean = v.reduce((a, b) => a + b, 0) / v.length;
   return (Math.max(...v) - Math.min(...v)) / mean;
 }
 
+/**
+ * How much the default's own runs differed, in MB/s and in CPU per GB: (max - min) / mean. The
+ * machine's drift and noise; a difference between configurations smaller than this says nothing.
+ */
+export function noiseOf(rows: SweepRow[]): { mbPerSecond: number | null; cpuPerGb: number | null } {
+  const ok = rows.find((r) => r.isDefault)?.samples.filter((s) => s.ok) ?? [];
+  return {
+    mbPerSecond: spread(ok.map((s) => s.mbPerSecond)),
+    cpuPerGb: spread(ok.flatMap((s) => (s.cpuPerGb === null ? [] : [s.cpuPerGb]))),
+  };
+}
+
 const MIN_BAND = 0.1;
 
 /**
- * Picks part size and parts in flight from a sweep. Configurations within `band` of the fastest
- * (10 %, or the spread of the default's runs when the machine was noisier than that) are equally fast;
- * among them the engine's default is kept when it is one, else the one holding the least memory
- * per upload (part × (in flight + 1)), more in flight first on a tie, since more parts in flight
- * hide the round trip to a real region, which loopback cannot show.
+ * Picks part size and parts in flight from a sweep. A change needs evidence, so the default is
+ * judged by its best run (every other configuration ran once per round), then:
+ * 1. Equally fast: within 10 % of the fastest MB/s, or within the spread of the default's own runs
+ *    when the machine was noisier than that (a difference smaller than the noise says nothing).
+ * 2. Of those, equally cheap: client + server CPU per GB within 10 % (or its noise) of the cheapest of
+ *    them (on loopback both ends are CPU-bound; CPU per GB depends less on other work than MB/s).
+ * 3. Of those, the engine's default when it is one, else the one holding the least memory per upload
+ *    (part × (in flight + 1)), more in flight first on a tie, since parts in flight hide the round
+ *    trip to a real region, which loopback cannot show.
  */
 export function recommend(
   rows: SweepRow[],
   defaults: { partMiB: number; inFlight: number },
-  noise: number | null,
+  noise: { mbPerSecond: number | null; cpuPerGb: number | null },
   knobs: string,
 ): Recommendation {
-  const grid = rows.filter((r) => r.mbPerSecond !== null);
-  const band = Math.max(MIN_BAND, noise ?? 0);
+  const band = Math.max(MIN_BAND, noise.mbPerSecond ?? 0);
+  const cpuBand = Math.max(MIN_BAND, noise.cpuPerGb ?? 0);
   const label = (r: { partMiB: number; inFlight: number }) => `${r.partMiB} MiB x ${r.inFlight}`;
-  if (grid.length === 0) {
+  const isDefault = (r: { partMiB: number; inFlight: number }) =>
+    r.partMiB === defaults.partMiB && r.inFlight === defaults.inFlight;
+  // Each configuration's figures for the decision: the default's best run, the others' median.
+  const scored = rows.flatMap((r) => {
+    const ok = r.samples.filter((x) => x.ok);
+    if (ok.length === 0 || r.mbPerSecond === null) return [];
+    const cpus = ok.flatMap((x) => (x.cpuPerGb === null ? [] : [x.cpuPerGb]));
+    return [
+      {
+        row: r,
+        mbps: isDefault(r) ? Math.max(...ok.map((x) => x.mbPerSecond)) : r.mbPerSecond,
+        cpu: isDefault(r) ? (cpus.length ? Math.min(...cpus) : null) : r.cpuPerGb,
+      },
+    ];
+  });
+  if (scored.length === 0) {
     return {
       ...defaults,
       keepDefault: true,
       band,
+      cpuBand,
       text: `No configuration succeeded: nothing measured, the default ${label(defaults)} stays.`,
     };
   }
-  const best = grid.reduce((a, b) => (b.mbPerSecond! > a.mbPerSecond! ? b : a));
-  const near = grid.filter((r) => r.mbPerSecond! >= best.mbPerSecond! * (1 - band));
-  const def = near.find((r) => r.partMiB === defaults.partMiB && r.inFlight === defaults.inFlight);
-  const pick =
-    def ??
-    [...near].sort(
-      (a, b) => a.bufferBytes - b.bufferBytes || b.inFlight - a.inFlight || b.partMiB - a.partMiB,
-    )[0]!;
-  const defRow = grid.find((r) => r.partMiB === defaults.partMiB && r.inFlight === defaults.inFlight);
   const pct = (x: number) => `${(x * 100).toFixed(0)} %`;
+  const best = scored.reduce((a, b) => (b.mbps > a.mbps ? b : a));
+  const fast = scored.filter((x) => x.mbps >= best.mbps * (1 - band));
+  const costed = fast.filter((x) => x.cpu !== null);
+  const cheapest = costed.length ? costed.reduce((a, b) => (b.cpu! < a.cpu! ? b : a)) : undefined;
+  const cheap = cheapest ? costed.filter((x) => x.cpu! <= cheapest.cpu! * (1 + cpuBand)) : fast;
+  const def = cheap.find((x) => isDefault(x.row));
+  const pick = (
+    def ??
+    [...cheap].sort(
+      (a, b) =>
+        a.row.bufferBytes - b.row.bufferBytes ||
+        b.row.inFlight - a.row.inFlight ||
+        b.row.partMiB - a.row.partMiB,
+    )[0]!
+  ).row;
+  const defScore = scored.find((x) => isDefault(x.row));
+  const runs = defScore?.row.samples.length ?? 0;
   const why =
-    `Fastest: ${label(best)} at ${best.mbPerSecond!.toFixed(1)} MB/s; ${near.length} of ${grid.length} ` +
-    `configurations are within ${pct(band)} of it (${noise === null ? 'the noise is unknown: the default ran fewer than twice' : `the default's ${defRow?.samples.length ?? 0} runs spread over ${pct(noise)}`}).`;
+    `Fastest: ${label(best.row)} at ${best.mbps.toFixed(1)} MB/s${isDefault(best.row) ? ' (its best run)' : ''}; ` +
+    `${fast.length} of ${scored.length} configurations are within ${pct(band)} of it (` +
+    (noise.mbPerSecond === null
+      ? 'the noise is unknown: the default ran fewer than twice'
+      : `the default's ${runs} runs spread over ${pct(noise.mbPerSecond)}`) +
+    ').' +
+    (cheapest
+      ? ` Of those, the cheapest in CPU is ${label(cheapest.row)} at ${cheapest.cpu!.toFixed(1)} CPU s/GB ` +
+        `(client + server); ${cheap.length} within ${pct(cpuBand)} of that` +
+        (noise.cpuPerGb !== null ? ` (the default's runs spread over ${pct(noise.cpuPerGb)} in CPU)` : '') +
+        '.'
+      : '');
+  const defText = defScore
+    ? `The default ${label(defaults)} (best run ${defScore.mbps.toFixed(1)} MB/s` +
+      (defScore.cpu !== null ? `, ${defScore.cpu.toFixed(1)} CPU s/GB` : '') +
+      ')'
+    : `The default ${label(defaults)} (no successful run)`;
   const text = def
-    ? `${why} The default ${label(defaults)} (${defRow?.mbPerSecond?.toFixed(1)} MB/s) is among them: keep ${knobs} at ${label(defaults)}.`
-    : `${why} The default ${label(defaults)} ${defRow?.mbPerSecond ? `(${defRow.mbPerSecond.toFixed(1)} MB/s) is not` : 'did not finish'}; ` +
-      `of the fast ones ${label(pick)} holds the least memory per upload (${(pick.bufferBytes / 1024 / 1024).toFixed(0)} MiB of buffers): set ${knobs} to ${label(pick)}.`;
-  return { partMiB: pick.partMiB, inFlight: pick.inFlight, keepDefault: def !== undefined, band, text };
+    ? `${why} ${defText} is among them: keep ${knobs} at ${label(defaults)}.`
+    : `${why} ${defText} is not among them; of those that are, ${label(pick)} holds the least memory ` +
+      `per upload (${(pick.bufferBytes / 1024 / 1024).toFixed(0)} MiB of buffers): set ${knobs} to ${label(pick)}.`;
+  return {
+    partMiB: pick.partMiB,
+    inFlight: pick.inFlight,
+    keepDefault: def !== undefined,
+    band,
+    cpuBand,
+    text,
+  };
 }

@@ -359,6 +359,10 @@ try {
         scratch,
         settings.timeoutMs,
         log,
+        (sofar) => {
+          const r = recommend(sofar, DEFAULTS, noiseOf(sofar), knobs);
+          return r.keepDefault ? null : r;
+        },
       );
       const noise = noiseOf(rows);
       sweeps.push({

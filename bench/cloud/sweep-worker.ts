@@ -3,7 +3,7 @@
  * puts every file of a list to s3rver (S3Destination with `S3Tuning { partSize, queueSize }`) or
  * azurite (AzureDestination with `upload: { blockSize, parallel }`), reading each file once and
  * hashing it with SHA-256 on the way as the engine does, `filesAtOnce` files at a time. Prints one
- * JSON line: `{ seconds, bytes, files, failures, errors }`. Started by sweep.ts; not for direct use.
+ * JSON line (SweepOutput): time and CPU of the uploads alone. Started by sweep.ts; not for direct use.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
@@ -12,6 +12,7 @@ import { Transform, type Readable } from 'node:stream';
 import { AzureDestination } from '../../main/engine/destinations/azure/azure.js';
 import type { Destination } from '../../main/engine/destinations/destination.js';
 import { S3Destination } from '../../main/engine/destinations/s3/s3.js';
+import { cpuSecondsOf } from './servers.js';
 
 /** What sweep.ts passes as the one argument (JSON). */
 export interface SweepJob {
@@ -29,6 +30,8 @@ export interface SweepJob {
   filesAtOnce: number;
   /** A JSON file holding `{ path, key, size }[]`. */
   listFile: string;
+  /** The emulator's process id, to read its CPU time around the uploads; null when unknown. */
+  serverPid: number | null;
 }
 
 /** What the worker prints. */
@@ -36,6 +39,10 @@ export interface SweepOutput {
   seconds: number;
   bytes: number;
   files: number;
+  /** This process's CPU seconds (user + system) during the uploads, start-up and clean-up left out. */
+  cpuSeconds: number;
+  /** The emulator's CPU seconds during the uploads, or null when unknown. */
+  serverCpuSeconds: number | null;
   /** Puts that failed once and were sent again (a second failure fails the run). */
   failures: number;
   errors: string[];
@@ -91,7 +98,15 @@ async function main(): Promise<void> {
     size: number;
   }[];
   const dest = destinationFor(job);
-  const out: SweepOutput = { seconds: 0, bytes: 0, files: 0, failures: 0, errors: [] };
+  const out: SweepOutput = {
+    seconds: 0,
+    bytes: 0,
+    files: 0,
+    cpuSeconds: 0,
+    serverCpuSeconds: null,
+    failures: 0,
+    errors: [],
+  };
   let next = 0;
   const worker = async () => {
     for (let i = next++; i < files.length; i = next++) {
@@ -107,9 +122,15 @@ async function main(): Promise<void> {
       out.files++;
     }
   };
+  const server0 = cpuSecondsOf(job.serverPid);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(Array.from({ length: job.filesAtOnce }, worker));
   out.seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  const server1 = cpuSecondsOf(job.serverPid);
+  out.cpuSeconds = (cpu.user + cpu.system) / 1e6;
+  out.serverCpuSeconds = server0 !== null && server1 !== null ? server1 - server0 : null;
   // Not timed: free the emulator's disk for the next configuration.
   for (const f of files) await dest.remove(f.key).catch(() => undefined);
   await dest.close();

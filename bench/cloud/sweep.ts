@@ -9,7 +9,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { childEnv } from '../keepsake.js';
 import { measure } from '../measure.js';
-import { cpuSecondsOf, S3RVER_KEY, type CloudServers, type ServerKind } from './servers.js';
+import { S3RVER_KEY, type CloudServers, type ServerKind } from './servers.js';
 import type { SweepJob, SweepOutput } from './sweep-worker.js';
 
 const MiB = 1024 * 1024;
@@ -22,14 +22,19 @@ export interface SweepSample {
   mbPerSecond: number;
   /** Max RSS of the worker process (GNU time or /proc polling). */
   peakRssBytes: number | null;
-  /** Worker CPU seconds (user + system), start-up included. */
+  /** Worker CPU seconds (user + system) during the uploads. */
   cpuSeconds: number | null;
-  /** The emulator's CPU seconds while the worker ran. */
+  /** The emulator's CPU seconds during the uploads. */
   serverCpuSeconds: number | null;
+  /**
+   * Client + server CPU seconds per GB sent: the work a configuration costs. On a loaded machine
+   * it moves far less than MB/s, which depends on how much CPU the other work leaves.
+   */
+  cpuPerGb: number | null;
   failures: number;
   ok: boolean;
   problem: string | null;
-  /** When it ran: `default, first`, `round 1`, ..., `default, last`. */
+  /** When it ran: `default, first`, `round 1`, `default, round 1 middle`, `confirm 1`, `default, last`. */
   phase: string;
 }
 
@@ -43,6 +48,8 @@ export interface SweepRow {
   samples: SweepSample[];
   /** Median MB/s over the samples that succeeded; null when none did. */
   mbPerSecond: number | null;
+  /** Median client + server CPU seconds per GB over the samples that succeeded. */
+  cpuPerGb: number | null;
   peakRssBytes: number | null;
   /** Buffer bound of one upload: part size × (in flight + 1), bytes. */
   bufferBytes: number;
@@ -133,16 +140,14 @@ async function runOne(
     inFlight: cfg.inFlight,
     filesAtOnce: cfg.filesAtOnce,
     listFile: list.listFile,
+    serverPid: servers.pid(server),
   };
-  const pid = servers.pid(server);
-  const cpu0 = cpuSecondsOf(pid);
   const m = await measure(process.execPath, ['--import', 'tsx', WORKER, JSON.stringify(job)], {
     cwd: repoRoot,
     env: childEnv(),
     scratch,
     timeoutMs,
   });
-  const cpu1 = cpuSecondsOf(pid);
   const out = parseOutput(m.stdout);
   const problem = m.timedOut
     ? `timed out after ${m.seconds.toFixed(0)} s`
@@ -156,11 +161,15 @@ async function runOne(
     seconds,
     mbPerSecond: list.bytes / seconds / 1e6,
     peakRssBytes: m.peakRssBytes,
-    cpuSeconds: m.cpuSeconds,
-    serverCpuSeconds: cpu0 !== null && cpu1 !== null ? cpu1 - cpu0 : null,
+    cpuSeconds: out?.cpuSeconds ?? null,
+    serverCpuSeconds: out?.serverCpuSeconds ?? null,
+    cpuPerGb:
+      out && out.serverCpuSeconds !== null
+        ? (out.cpuSeconds + out.serverCpuSeconds) / (list.bytes / 1e9)
+        : null,
     failures: out?.failures ?? 0,
     ok: problem === null,
-    problem: problem ?? (out && out.failures > 0 ? `retried: ${out.errors[0] ?? ''}` : null),
+    problem: problem ?? (out && out.failures > 0 ? (out.errors[0] ?? 'a put failed once') : null),
     phase: '',
   };
 }
@@ -187,15 +196,23 @@ function toRow(
     isDefault,
     samples,
     mbPerSecond: median(ok.map((s) => s.mbPerSecond)),
+    cpuPerGb: median(ok.flatMap((s) => (s.cpuPerGb === null ? [] : [s.cpuPerGb]))),
     peakRssBytes: ok.length ? Math.max(...ok.map((s) => s.peakRssBytes ?? 0)) || null : null,
     bufferBytes: partMiB * MiB * (inFlight + 1),
   };
 }
 
+/** Runs of the default and a challenger made when one round points away from the default. */
+const CONFIRM_ROUNDS = 2;
+
 /**
- * Every configuration of `plan`, `rounds` times each in a seeded shuffled order. The engine's default
- * also runs once before and once after everything: its spread over all its runs measures how much
- * the machine drifted, which is the noise any difference between configurations must exceed.
+ * Every configuration of `plan`, `rounds` times each in a seeded shuffled order (another per server).
+ * The engine's default also runs before everything, in the middle of each round and after
+ * everything: its spread over all its runs measures how much the machine and the emulator drifted,
+ * which is the noise any difference between configurations must exceed.
+ * When the rows so far point to another configuration (`challenger` returns it), that one and the
+ * default run twice more each, alternating, before the default's last run: one run per
+ * configuration is too few to move a default on (see README.md).
  */
 export async function runSweep(
   repoRoot: string,
@@ -205,6 +222,7 @@ export async function runSweep(
   scratch: string,
   timeoutMs: number,
   log: (s: string) => void,
+  challenger: (rows: SweepRow[]) => { partMiB: number; inFlight: number } | null,
 ): Promise<SweepRow[]> {
   const keyOf = (c: { partMiB: number; inFlight: number }) => `${c.partMiB}x${c.inFlight}`;
   const configs = plan.partsMiB.flatMap((partMiB) =>
@@ -212,6 +230,10 @@ export async function runSweep(
   );
   if (!configs.some((c) => keyOf(c) === keyOf(plan.defaults))) configs.push(plan.defaults);
   const samples = new Map<string, SweepSample[]>(configs.map((c) => [keyOf(c), []]));
+  const rows = () =>
+    configs.map((c) =>
+      toRow(plan.server, c.partMiB, c.inFlight, keyOf(c) === keyOf(plan.defaults), samples.get(keyOf(c))!),
+    );
   const one = async (c: { partMiB: number; inFlight: number }, phase: string) => {
     const s = await runOne(
       repoRoot,
@@ -232,11 +254,22 @@ export async function runSweep(
     );
   };
   await one(plan.defaults, 'default, first');
+  const seed = 20260614 + (plan.server === 'azurite' ? 1000 : 0);
   for (let round = 0; round < plan.rounds; round++) {
-    for (const c of shuffled(configs, 20260614 + round)) await one(c, `round ${round + 1}`);
+    const order = shuffled(configs, seed + round);
+    for (const [i, c] of order.entries()) {
+      await one(c, `round ${round + 1}`);
+      if (i + 1 === Math.ceil(order.length / 2))
+        await one(plan.defaults, `default, round ${round + 1} middle`);
+    }
+  }
+  const other = challenger(rows());
+  if (other && keyOf(other) !== keyOf(plan.defaults) && samples.has(keyOf(other))) {
+    for (let i = 0; i < CONFIRM_ROUNDS; i++) {
+      const pair = i % 2 === 0 ? [other, plan.defaults] : [plan.defaults, other];
+      for (const c of pair) await one(c, `confirm ${i + 1}`);
+    }
   }
   await one(plan.defaults, 'default, last');
-  return configs.map((c) =>
-    toRow(plan.server, c.partMiB, c.inFlight, keyOf(c) === keyOf(plan.defaults), samples.get(keyOf(c))!),
-  );
+  return rows();
 }

@@ -6,6 +6,7 @@ import { isoAt, systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig } from './config/config-file.js';
 import { databaseFile, lockFile } from './config/home.js';
 import { CredentialStore } from './config/credentials.js';
+import { FileKeyCache, type KeyCache } from './config/key-cache.js';
 import type { Config } from './config/schema.js';
 import { errorKind } from './destinations/errors.js';
 import type { Destination } from './destinations/destination.js';
@@ -22,6 +23,7 @@ import { reconcile, type ReconcileResult } from './intake/reconcile.js';
 import { acquireLock } from './lock.js';
 import { backupFile, type BackupOutcome } from './pipeline/backup-file.js';
 import { writeSnapshots } from './pipeline/snapshot.js';
+import { unlockFromCache } from './repo/encryption.js';
 import { Repository } from './repo/repository.js';
 import { restore, type RestoreRequest, type RestoreResult } from './restore/restorer.js';
 import { retryDelay, Scheduler, type JobResult } from './scheduler/scheduler.js';
@@ -38,6 +40,11 @@ export interface EngineOptions {
   clock?: Clock;
   /** Wait after the last upload of a wedding before writing its snapshot (default 30 s). */
   snapshotDelayMs?: number;
+  /**
+   * Where the keys of encrypted destinations are kept unlocked (default: owner-only files in the
+   * home, FileKeyCache). The desktop shell passes one backed by the OS keychain.
+   */
+  keys?: KeyCache;
 }
 
 /** Events the engine emits for progress output and, later, the UI's live stream. */
@@ -78,6 +85,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.clock = opts.clock ?? systemClock;
     this.store = Store.open(databaseFile(home));
     const credentials = new CredentialStore(home);
+    const keys = opts.keys ?? new FileKeyCache(home);
     this.monitor = new HealthMonitor(this.clock);
     this.audit = new AuditLog(this.store.db, this.clock);
     this.notices = new NotificationCenter(this.clock, notifiersFor(config, this.clock), {
@@ -105,7 +113,18 @@ export class Engine extends EventEmitter<EngineEvents> {
           ...(bandwidth ? { bandwidth } : {}),
           retry: d.kind === 'local' ? { maxAttempts: 2 } : {},
         });
-        return new Repository(wrapped, config.installId);
+        return new Repository(
+          wrapped,
+          config.installId,
+          d.encryption
+            ? {
+                encryption: {
+                  keyId: d.encryption.keyId,
+                  unlock: unlockFromCache(keys, d.encryption.keyId, d.name),
+                },
+              }
+            : {},
+        );
       });
     this.monitor.on('change', (change, health) => {
       this.notices.destinationHealth(health);

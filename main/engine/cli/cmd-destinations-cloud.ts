@@ -8,6 +8,13 @@ import { describeLocation } from '../destinations/factory.js';
 import { addDestination } from '../setup/destinations.js';
 import { homeOf, type GlobalOptions } from './context.js';
 import { requireConfig } from './cmd-folders.js';
+import {
+  addEncryptionOptions,
+  encryptChoice,
+  encryptionNote,
+  encryptionSetup,
+  type EncryptionOptions,
+} from './cmd-key.js';
 
 /** Reads a secret from standard input (one line), so it never appears in shell history or `ps`. */
 function secretFromStdin(what: string): string {
@@ -36,21 +43,31 @@ function parseDestination(raw: Record<string, unknown>): DestinationConfig {
   return parsed.data;
 }
 
-async function save(cmd: Command, raw: Record<string, unknown>, secret: Secret | undefined): Promise<void> {
+async function save(
+  cmd: Command,
+  raw: Record<string, unknown>,
+  secret: Secret | undefined,
+  opts: EncryptionOptions,
+): Promise<void> {
   const g = cmd.optsWithGlobals<GlobalOptions>();
   const { home, config } = requireConfig(g);
   const dest = parseDestination(raw);
+  const encryption = encryptChoice(dest.name, dest.kind, opts.encrypt)
+    ? encryptionSetup(home, opts.recoveryKey ?? false)
+    : undefined;
   const next = await addDestination(
     config,
     dest,
     systemClock,
     secret ? { store: new CredentialStore(homeOf(g)), secret } : undefined,
+    encryption,
   );
   saveConfig(home, next);
   const added = next.destinations.at(-1)!;
   console.log(
-    `Added destination ${added.name}: ${describeLocation(added)} (credentials: ${secret ? 'stored, owner-only' : 'from the environment'}).`,
+    `Added destination ${added.name}: ${describeLocation(added)} (credentials: ${secret ? 'stored, owner-only' : 'from the environment'})${encryptionNote(home, added)}.`,
   );
+  encryption?.afterAdd();
 }
 
 interface S3Opts {
@@ -79,8 +96,7 @@ function s3Secret(o: S3Opts): Secret | undefined {
 /** `keepsake destinations add s3|b2|wasabi|gcs|azure`: cloud destinations. */
 export function registerCloudDestinations(add: Command): void {
   const s3Like = (kind: 's3' | 'b2' | 'wasabi', description: string) => {
-    const c = add
-      .command(`${kind} <name>`)
+    const c = addEncryptionOptions(add.command(`${kind} <name>`), 'the default for cloud destinations')
       .description(description)
       .requiredOption('--bucket <bucket>', 'the bucket (it must exist)')
       .option('--prefix <folder>', 'a folder inside the bucket, e.g. keepsake')
@@ -99,7 +115,7 @@ export function registerCloudDestinations(add: Command): void {
         kind === 'b2' ? 'B2 region, e.g. us-west-004' : 'Wasabi region, e.g. eu-central-1',
       );
     }
-    c.action(async (name: string, o: S3Opts, cmd: Command) => {
+    c.action(async (name: string, o: S3Opts & EncryptionOptions, cmd: Command) => {
       const secret = s3Secret(o);
       await save(
         cmd,
@@ -113,6 +129,7 @@ export function registerCloudDestinations(add: Command): void {
           storageClass: o.storageClass,
         },
         secret,
+        o,
       );
     });
   };
@@ -120,8 +137,7 @@ export function registerCloudDestinations(add: Command): void {
   s3Like('b2', 'Backblaze B2 (through its S3 API)');
   s3Like('wasabi', 'Wasabi');
 
-  add
-    .command('gcs <name>')
+  addEncryptionOptions(add.command('gcs <name>'), 'the default for cloud destinations')
     .description('Google Cloud Storage')
     .requiredOption('--bucket <bucket>', 'the bucket (it must exist)')
     .option('--prefix <folder>', 'a folder inside the bucket')
@@ -142,7 +158,7 @@ export function registerCloudDestinations(add: Command): void {
           storageClass?: string;
           keyFile?: string;
           apiEndpoint?: string;
-        },
+        } & EncryptionOptions,
         cmd: Command,
       ) => {
         let secret: Secret | undefined;
@@ -170,12 +186,12 @@ export function registerCloudDestinations(add: Command): void {
             apiEndpoint: o.apiEndpoint,
           },
           secret,
+          o,
         );
       },
     );
 
-  add
-    .command('azure <name>')
+  addEncryptionOptions(add.command('azure <name>'), 'the default for cloud destinations')
     .description('Azure Blob Storage')
     .requiredOption('--container <name>', 'the container (it must exist)')
     .option('--prefix <folder>', 'a folder inside the container')
@@ -198,7 +214,7 @@ export function registerCloudDestinations(add: Command): void {
           endpoint?: string;
           auth?: string;
           secretStdin?: boolean;
-        },
+        } & EncryptionOptions,
         cmd: Command,
       ) => {
         let secret: Secret | undefined;
@@ -228,6 +244,7 @@ export function registerCloudDestinations(add: Command): void {
             endpoint: o.endpoint,
           },
           secret,
+          o,
         );
       },
     );

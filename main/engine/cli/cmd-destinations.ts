@@ -8,25 +8,41 @@ import { CredentialStore } from '../config/credentials.js';
 import { registerCloudDestinations } from './cmd-destinations-cloud.js';
 import { requireConfig } from './cmd-folders.js';
 import { printJson, table } from './output.js';
+import {
+  addEncryptionOptions,
+  encryptChoice,
+  encryptionNote,
+  encryptionSetup,
+  type EncryptionOptions,
+} from './cmd-key.js';
 
 /** `keepsake destinations add|list|remove|test`: where backups go. */
 export function registerDestinations(program: Command): void {
   const dests = program.command('destinations').description('where backups go');
   const add = dests.command('add').description('add a destination');
   registerCloudDestinations(add);
-  add
-    .command('local <name> <dir>')
-    .description('a local folder: an external drive or a NAS mount (created if its parent exists)')
-    .action(async (name: string, dir: string, _opts: unknown, cmd: Command) => {
-      const { home, config } = requireConfig(cmd.optsWithGlobals<GlobalOptions>());
-      const next = await addDestination(
-        config,
-        { name, kind: 'local', path: dir, enabled: true },
-        systemClock,
-      );
-      saveConfig(home, next);
-      console.log(`Added destination ${name}: ${describeLocation(next.destinations.at(-1)!)}`);
-    });
+  addEncryptionOptions(
+    add
+      .command('local <name> <dir>')
+      .description('a local folder: an external drive or a NAS mount (created if its parent exists)'),
+    'off for local folders',
+  ).action(async (name: string, dir: string, opts: EncryptionOptions, cmd: Command) => {
+    const { home, config } = requireConfig(cmd.optsWithGlobals<GlobalOptions>());
+    const encryption = encryptChoice(name, 'local', opts.encrypt)
+      ? encryptionSetup(home, opts.recoveryKey ?? false)
+      : undefined;
+    const next = await addDestination(
+      config,
+      { name, kind: 'local', path: dir, enabled: true },
+      systemClock,
+      undefined,
+      encryption,
+    );
+    saveConfig(home, next);
+    const added = next.destinations.at(-1)!;
+    console.log(`Added destination ${name}: ${describeLocation(added)}${encryptionNote(home, added)}`);
+    encryption?.afterAdd();
+  });
   dests
     .command('list')
     .description('list destinations')
@@ -38,14 +54,21 @@ export function registerDestinations(program: Command): void {
         kind: d.kind,
         location: describeLocation(d),
         enabled: d.enabled,
+        encrypted: d.encryption !== undefined,
       }));
       if (g.json) return printJson(rows);
       if (rows.length === 0)
         return console.log('No destinations. Add one with `keepsake destinations add local NAME DIR`.');
       console.log(
         table([
-          ['NAME', 'KIND', 'LOCATION', 'ENABLED'],
-          ...rows.map((r) => [r.name, r.kind, r.location, r.enabled ? 'yes' : 'no']),
+          ['NAME', 'KIND', 'LOCATION', 'ENABLED', 'ENCRYPTED'],
+          ...rows.map((r) => [
+            r.name,
+            r.kind,
+            r.location,
+            r.enabled ? 'yes' : 'no',
+            r.encrypted ? 'yes' : 'no',
+          ]),
         ]),
       );
     });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config-file.js';
+import { CryptoError } from '../crypto/index.js';
 import { DestinationError } from '../destinations/errors.js';
 import { AlreadyRunningError } from '../lock.js';
 import { ManifestError } from '../repo/manifest.js';
@@ -9,6 +10,7 @@ import { registerCost } from './cmd-cost.js';
 import { registerDestinations } from './cmd-destinations.js';
 import { registerFolders } from './cmd-folders.js';
 import { registerInit } from './cmd-init.js';
+import { registerKey } from './cmd-key.js';
 import { registerRestore } from './cmd-restore.js';
 import { registerRun } from './cmd-run.js';
 import { registerStart } from './cmd-start.js';
@@ -17,7 +19,7 @@ import { registerVerify } from './cmd-verify.js';
 import { registerWeddings } from './cmd-weddings.js';
 
 /** Errors whose message is the whole story for the user: printed without a stack trace. */
-const expected = [ConfigError, StoreError, AlreadyRunningError, DestinationError, ManifestError];
+const expected = [ConfigError, StoreError, AlreadyRunningError, DestinationError, ManifestError, CryptoError];
 
 export function buildProgram(): Command {
   const program = new Command('keepsake')
@@ -34,6 +36,7 @@ export function buildProgram(): Command {
     registerStart,
     registerFolders,
     registerDestinations,
+    registerKey,
     registerWeddings,
     registerBackup,
     registerRun,

@@ -8,12 +8,21 @@ const name = z
     'a name of letters, digits, spaces, dots, dashes or underscores',
   );
 
+/**
+ * Present when the destination's repository is encrypted (docs/FORMAT.md): the id of its repository
+ * key, which the key cache (config/key-cache.ts) holds. Absent: a plain repository, as before.
+ */
+const encryption = z
+  .object({ keyId: z.string().regex(/^[0-9a-f]{16}$/, 'a key id of 16 lower-case hex digits') })
+  .optional();
+
 /** A local folder destination: an external drive, a NAS mount, or the embedded default vault. */
 export const localDestinationSchema = z.object({
   name,
   kind: z.literal('local'),
   path: z.string().min(1, 'an absolute folder path'),
   enabled: z.boolean().default(true),
+  encryption,
 });
 
 /**
@@ -48,6 +57,7 @@ export const s3DestinationSchema = z.object({
   storageClass: z.enum(['STANDARD', 'STANDARD_IA', 'GLACIER_IR', 'GLACIER', 'DEEP_ARCHIVE']).optional(),
   credentials: credentialSource,
   enabled: z.boolean().default(true),
+  encryption,
 });
 
 /** Backblaze B2 (S3 API) and Wasabi: one storage class each. */
@@ -59,6 +69,7 @@ export const b2DestinationSchema = z.object({
   region,
   credentials: credentialSource,
   enabled: z.boolean().default(true),
+  encryption,
 });
 export const wasabiDestinationSchema = b2DestinationSchema.extend({ kind: z.literal('wasabi') });
 
@@ -73,6 +84,7 @@ export const gcsDestinationSchema = z.object({
   apiEndpoint: z.url().optional(),
   credentials: credentialSource,
   enabled: z.boolean().default(true),
+  encryption,
 });
 
 export const azureDestinationSchema = z.object({
@@ -88,6 +100,7 @@ export const azureDestinationSchema = z.object({
   accessTier: z.enum(['Hot', 'Cool', 'Cold', 'Archive']).optional(),
   credentials: credentialSource,
   enabled: z.boolean().default(true),
+  encryption,
 });
 
 export const destinationSchema = z.discriminatedUnion('kind', [

@@ -1,11 +1,15 @@
 import { createReadStream } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
+import { pipeline, type Transform } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { Clock } from '../clock.js';
+import { CryptoError, encryptedSize } from '../crypto/index.js';
 import { DestinationError, errorKind, isNotFound } from '../destinations/errors.js';
 import type { Repository } from '../repo/repository.js';
 import type { FileStat, IndexedFile } from '../store/files.js';
 import type { Store } from '../store/store.js';
-import { ContentHasher, digestsMatch } from './digests.js';
+import { Ciphertexts, type CiphertextDigests } from './ciphertexts.js';
+import { ContentHasher, DigestTap, digestsMatch } from './digests.js';
 import { branch, fanOut } from './fanout.js';
 
 /** What the backup of one file needs from the engine. */
@@ -156,6 +160,21 @@ async function sendOnce(
   targets: Repository[],
 ): Promise<Sent> {
   const { store, clock } = ctx;
+  // An encrypted destination gets its own encrypt stream (a fresh file key); one whose key cannot be
+  // loaded is left out of this read, with the reason.
+  const errors: Error[] = [];
+  const ready: { repo: Repository; enc?: Transform }[] = [];
+  for (const repo of targets) {
+    if (!repo.encrypted) ready.push({ repo });
+    else {
+      try {
+        ready.push({ repo, enc: await repo.encryptStream() });
+      } catch (err) {
+        errors.push(err as Error);
+      }
+    }
+  }
+  if (ready.length === 0) return { kind: 'ok', errors };
   let handle;
   try {
     handle = await open(path, 'r');
@@ -167,25 +186,39 @@ async function sendOnce(
     return { kind: 'stop', outcome: { kind: 'unreadable', reason: readError(err) } };
   }
   // A large upload cut short earlier (a restart, a dropped line) continues under its staging key.
-  const staged = targets.map((repo) => {
-    const prior = store.uploads.find(path, repo.name, stat);
-    return { repo, key: prior?.stagingKey ?? repo.newStagingKey(), token: prior?.token ?? undefined };
+  // Encrypted uploads never resume: each encryption has a fresh file key, so a second attempt cannot
+  // reproduce the bytes already stored; they start over.
+  const staged = ready.map(({ repo, enc }) => {
+    const prior = enc ? undefined : store.uploads.find(path, repo.name, stat);
+    return {
+      repo,
+      enc,
+      sent: enc ? new DigestTap() : undefined,
+      key: prior?.stagingKey ?? repo.newStagingKey(),
+      token: prior?.token ?? undefined,
+    };
   });
   const discard = (repo: Repository, key: string) => {
     store.uploads.done(path, repo.name);
     return repo.dest.remove(key).catch(() => undefined);
   };
-  const branches = staged.map(({ repo, key, token }) =>
-    branch((body) =>
-      repo.dest.put(key, body, {
+  const branches = staged.map(({ repo, key, token, enc, sent }) =>
+    branch((body) => {
+      if (enc && sent) {
+        // plaintext → encrypt → digests of the ciphertext → the destination; an error anywhere
+        // destroys the whole chain, so the put fails rather than storing a partial object.
+        pipeline(body, enc, sent, () => undefined);
+        return repo.dest.put(key, sent, { size: encryptedSize(stat.size), temporary: true });
+      }
+      return repo.dest.put(key, body, {
         size: stat.size,
         temporary: true,
         resume: {
           ...(token ? { token } : {}),
           onCheckpoint: (t) => store.uploads.save(path, repo.name, stat, key, t, clock.now()),
         },
-      }),
-    ),
+      });
+    }),
   );
   const hasher = new ContentHasher();
   try {
@@ -223,18 +256,18 @@ async function sendOnce(
     store.objects.ensure(content.sha256, content.size, content.md5, clock.now());
     store.files.setHash(file.id, content.sha256, stat, clock.now());
   });
-  const errors: Error[] = [];
   await Promise.all(
-    staged.map(async ({ repo, key }, i) => {
+    staged.map(async ({ repo, key, enc, sent }, i) => {
       const failed = branches[i]!.error;
       if (failed !== undefined) {
         errors.push(failed as Error);
         // A connection that dropped keeps its resumable upload for the next try; anything else starts over.
-        if (!['unavailable', 'transient', 'throttled'].includes(errorKind(failed))) await discard(repo, key);
+        if (enc || !['unavailable', 'transient', 'throttled'].includes(errorKind(failed)))
+          await discard(repo, key);
         return;
       }
       try {
-        await placeAndVerify(ctx, repo, key, content);
+        await placeAndVerify(ctx, repo, key, content, sent?.finish());
         store.uploads.done(path, repo.name);
       } catch (err) {
         errors.push(err as Error);
@@ -245,12 +278,16 @@ async function sendOnce(
   return { kind: 'ok', errors };
 }
 
-/** Promotes a staged upload to the object's name (keeping an existing good copy) and verifies it. */
+/**
+ * Promotes a staged upload to the object's name (keeping an existing good copy) and verifies it.
+ * `sent`: for an encrypted repository, the size and digests of the ciphertext that was sent.
+ */
 async function placeAndVerify(
   ctx: BackupContext,
   repo: Repository,
   stagingKey: string,
   content: { sha256: string; md5: string; size: number },
+  sent?: CiphertextDigests,
 ): Promise<void> {
   const finalKey = repo.objectKey(content.sha256);
   if (await adoptExisting(ctx, repo, content.sha256, content.size, content.md5)) {
@@ -258,7 +295,7 @@ async function placeAndVerify(
     return;
   }
   await repo.dest.promote(stagingKey, finalKey);
-  await verifyStored(ctx, repo, content.sha256, content.size, content.md5);
+  await verifyStored(ctx, repo, content.sha256, content.size, content.md5, sent);
 }
 
 /**
@@ -285,14 +322,19 @@ async function adoptExisting(
   }
 }
 
-/** Checks size and digest of the stored object; only then is the replica recorded as stored. */
+/**
+ * Checks size and digest of the stored object; only then is the replica recorded as stored.
+ * In an encrypted repository the stored bytes are a ciphertext: see verifyEncrypted.
+ */
 export async function verifyStored(
   ctx: Pick<BackupContext, 'store' | 'clock'>,
   repo: Repository,
   hash: string,
   size: number,
   md5: string | null,
+  sent?: CiphertextDigests,
 ): Promise<void> {
+  if (repo.encrypted) return verifyEncrypted(ctx, repo, hash, size, sent);
   const key = repo.objectKey(hash);
   const info = await repo.dest.stat(key);
   if (info.size !== size) {
@@ -303,6 +345,89 @@ export async function verifyStored(
     throw new DestinationError('integrity', repo.name, `${key}: stored content does not match its checksum`);
   }
   ctx.store.objects.markStored(hash, repo.name, ctx.clock.now());
+}
+
+/**
+ * Verifies a replica in an encrypted repository. Its size must be `encryptedSize(size)` and the
+ * destination's digest must match the ciphertext's: `sent` (just uploaded), else the digests recorded
+ * when it was sent (schema 4). With no record (a rebuilt index, another computer's upload) or a
+ * recorded digest that no longer matches (the object was replaced, e.g. by another computer using the
+ * same key), the object is read back and decrypted: it counts only if its plaintext has the content's
+ * size and SHA-256, and what was read becomes the new record.
+ */
+async function verifyEncrypted(
+  ctx: Pick<BackupContext, 'store' | 'clock'>,
+  repo: Repository,
+  hash: string,
+  size: number,
+  sent: CiphertextDigests | undefined,
+): Promise<void> {
+  await repo.ready();
+  const key = repo.objectKey(hash);
+  const ciphertexts = new Ciphertexts(ctx.store);
+  const info = await repo.dest.stat(key);
+  const expectedSize = encryptedSize(size);
+  if (info.size !== expectedSize) {
+    throw new DestinationError(
+      'integrity',
+      repo.name,
+      `${key}: stored ${info.size} bytes, expected ${expectedSize} (${size} bytes encrypted)`,
+    );
+  }
+  let confirmed = sent ?? ciphertexts.get(hash, repo.name);
+  if (confirmed && !digestsMatch(await repo.dest.digest(key), confirmed)) {
+    if (sent) {
+      throw new DestinationError(
+        'integrity',
+        repo.name,
+        `${key}: stored content does not match what was sent`,
+      );
+    }
+    confirmed = undefined;
+  }
+  if (!confirmed) confirmed = await readBackEncrypted(repo, key, hash, size);
+  const now = ctx.clock.now();
+  ctx.store.tx(() => {
+    ciphertexts.record(hash, repo.name, confirmed, now);
+    ctx.store.objects.markStored(hash, repo.name, now);
+  });
+}
+
+/**
+ * Downloads an encrypted object, decrypting it as it streams: the plaintext must be `size` bytes with
+ * SHA-256 `hash`. Returns the ciphertext's digests; a damaged or foreign object is an `integrity` error.
+ */
+async function readBackEncrypted(
+  repo: Repository,
+  key: string,
+  hash: string,
+  size: number,
+): Promise<CiphertextDigests> {
+  const sealed = new DigestTap();
+  const plain = new ContentHasher();
+  try {
+    await pipelineAsync(
+      await repo.dest.get(key),
+      sealed,
+      repo.decryptStream(),
+      async (chunks: AsyncIterable<Buffer>) => {
+        for await (const c of chunks) plain.update(c);
+      },
+    );
+  } catch (err) {
+    if (err instanceof CryptoError)
+      throw new DestinationError('integrity', repo.name, `${key}: ${err.message}`);
+    throw err;
+  }
+  const got = plain.finish();
+  if (got.size !== size || got.sha256 !== hash) {
+    throw new DestinationError(
+      'integrity',
+      repo.name,
+      `${key}: decrypts to other content than expected (${got.size} bytes, sha256 ${got.sha256.slice(0, 12)}…)`,
+    );
+  }
+  return sealed.finish();
 }
 
 type Hashed = { kind: 'ok'; sha256: string; md5: string } | { kind: 'stop'; outcome: BackupOutcome };

@@ -51,6 +51,15 @@ export async function fanOut(
 async function write(b: Branch, chunk: Buffer): Promise<void> {
   if (b.error !== undefined || b.sink.destroyed) return;
   if (!b.sink.write(chunk)) {
-    await Promise.race([once(b.sink, 'drain').catch(() => undefined), once(b.sink, 'close'), b.done]);
+    // The listeners of the waits that did not win are removed, or every full buffer would leave two.
+    const settled = new AbortController();
+    const { signal } = settled;
+    const closed = once(b.sink, 'close', { signal });
+    closed.catch(() => undefined); // its AbortError once another wait won
+    try {
+      await Promise.race([once(b.sink, 'drain', { signal }).catch(() => undefined), closed, b.done]);
+    } finally {
+      settled.abort();
+    }
   }
 }

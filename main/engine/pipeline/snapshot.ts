@@ -36,8 +36,17 @@ export async function writeSnapshots(
   const now = clock.now();
   for (const repo of ctx.repos) {
     const entries: ManifestEntry[] = [];
-    for (const { file: f, path } of files) {
-      if (!store.objects.storedAt(f.hash!).includes(repo.name)) continue;
+    const stored = files.filter(({ file: f }) => store.objects.storedAt(f.hash!).includes(repo.name));
+    if (stored.length > 0 && repo.encrypted) {
+      // Object names in an encrypted repository come from its key.
+      try {
+        await repo.ready();
+      } catch (err) {
+        errors.push(err as Error);
+        continue;
+      }
+    }
+    for (const { file: f, path } of stored) {
       entries.push({
         path,
         sha256: f.hash!,

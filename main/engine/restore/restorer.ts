@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import picomatch from 'picomatch';
 import type { Manifest, ManifestEntry, SnapshotRef } from '../../../shared/model/snapshot.js';
 import type { Clock } from '../clock.js';
+import { CryptoError } from '../crypto/index.js';
 import type { RehydrationOptions } from '../destinations/destination.js';
 import { DestinationError } from '../destinations/errors.js';
 import type { Repository } from '../repo/repository.js';
@@ -199,9 +200,14 @@ async function restoreArchived(
     result.archived.push({ path: c.entry.path, destination: c.repo.name, requested: true });
 }
 
-/** Downloads one object to a temp file beside `dest`, verifies size and SHA-256, then renames it into place. */
+/**
+ * Downloads one object to a temp file beside `dest` (decrypting it as it streams, in an encrypted
+ * repository), verifies size and SHA-256, then renames it into place. A damaged or altered encrypted
+ * object fails to decrypt: an `integrity` error, and nothing is left behind.
+ */
 async function restoreOne(repo: Repository, entry: ManifestEntry, dest: string): Promise<void> {
   if (!/^[0-9a-f]{64}$/.test(entry.sha256)) throw new Error('manifest entry has no valid SHA-256');
+  await repo.ready();
   const key = repo.objectKey(entry.sha256);
   await mkdir(dirname(dest), { recursive: true });
   const tmp = join(dirname(dest), tempName(basename(dest)));
@@ -216,7 +222,15 @@ async function restoreOne(repo: Repository, entry: ManifestEntry, dest: string):
         cb(null, chunk);
       },
     });
-    await pipeline(body, check, createWriteStream(tmp, { flags: 'wx' }));
+    if (repo.encrypted) {
+      try {
+        await pipeline(body, repo.decryptStream(), check, createWriteStream(tmp, { flags: 'wx' }));
+      } catch (err) {
+        if (err instanceof CryptoError)
+          throw new DestinationError('integrity', repo.name, `${key}: ${err.message}`);
+        throw err;
+      }
+    } else await pipeline(body, check, createWriteStream(tmp, { flags: 'wx' }));
     const got = sha.digest('hex');
     if (size !== entry.size || got !== entry.sha256) {
       throw new DestinationError(
