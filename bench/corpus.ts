@@ -1,13 +1,18 @@
 /**
- * The benchmark's corpora: one wedding of real-card sizes, written by the engine's shared generator
- * (main/engine/testing/corpus.ts: incompressible RAW 25-60 MB and JPEG 5-15 MB, XMP sidecars, one
+ * The benchmark's corpora, written by the engine's shared generator (main/engine/testing/corpus.ts):
+ * one wedding of real-card sizes (incompressible RAW 25-60 MB and JPEG 5-15 MB, XMP sidecars, one
  * video, real camera samples), and a tree of many small unique XMP sidecars for the rescan test.
  */
-import { createCipheriv, createHash } from 'node:crypto';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import {
+  cameraFixturesDir,
+  generateWedding,
+  realCardSizes,
+  seededRandom,
+  xmpSidecar,
+} from '../main/engine/testing/corpus.js';
 
 /** What a generator wrote. */
 export interface CorpusSummary {
@@ -18,52 +23,25 @@ export interface CorpusSummary {
   generator: string;
 }
 
-/** The part of main/engine/testing/corpus.ts the benchmark uses. */
-interface SharedCorpusModule {
-  generateWedding(
-    dir: string,
-    options: {
-      rawCount?: number;
-      jpegCount?: number;
-      rawSize?: [number, number];
-      jpegSize?: [number, number];
-      videoSize?: number;
-      xmp?: boolean;
-      cameraFixtures?: boolean;
-      seed?: number;
-    },
-  ): Promise<{ path: string; relPath: string; size: number }[]>;
-  cameraFixturesDir: string;
-}
-
 const SHARED_GENERATOR = 'main/engine/testing/corpus.ts';
 const MB = 1_000_000;
 
 /**
  * Writes one wedding of about `bytes` as `<weddingsRoot>/2026-06-14 Anna & Ben/`: RAW+JPEG pairs of
  * real-card sizes (RAW 25-60 MB with an XMP sidecar, JPEG 5-15 MB) and one video of 400 MB (at most a
- * fifth of the total), plus the real camera samples when they are present. The shared generator is
- * loaded at run time (tsx), so the build of bench/ does not pull test helpers into dist/.
+ * fifth of the total), plus the real camera samples when they are present.
  */
-export async function generateWeddingCorpus(
-  repoRoot: string,
-  weddingsRoot: string,
-  bytes: number,
-): Promise<CorpusSummary> {
-  const file = join(repoRoot, SHARED_GENERATOR);
-  if (!existsSync(file)) throw new Error(`The corpus generator ${SHARED_GENERATOR} is missing.`);
-  const shared = (await import(pathToFileURL(file).href)) as SharedCorpusModule;
+export async function generateWeddingCorpus(weddingsRoot: string, bytes: number): Promise<CorpusSummary> {
   const videoSize = Math.min(400 * MB, Math.floor(bytes / 5));
   const pair = (25 * MB + 60 * MB) / 2 + (5 * MB + 15 * MB) / 2;
   const pairs = Math.max(1, Math.round((bytes - videoSize) / pair));
-  const files = await shared.generateWedding(join(weddingsRoot, '2026-06-14 Anna & Ben'), {
+  const files = await generateWedding(join(weddingsRoot, '2026-06-14 Anna & Ben'), {
+    ...realCardSizes,
     rawCount: pairs,
     jpegCount: pairs,
-    rawSize: [25 * MB, 60 * MB],
-    jpegSize: [5 * MB, 15 * MB],
     videoSize,
     xmp: true,
-    cameraFixtures: existsSync(shared.cameraFixturesDir),
+    cameraFixtures: existsSync(cameraFixturesDir),
     seed: 20260614,
   });
   const summary: CorpusSummary = {
@@ -83,42 +61,6 @@ export async function generateWeddingCorpus(
     add(summary, kind, f.size);
   }
   return summary;
-}
-
-/** Small seeded PRNG (mulberry32): the same seed gives the same corpus. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-const between = (rnd: () => number, lo: number, hi: number) => Math.floor(lo + rnd() * (hi - lo));
-
-/** An AES-CTR keystream keyed by the file's name: fast, incompressible and unique per file. */
-function keystream(name: string) {
-  const key = createHash('sha256').update(`keepsake-bench:${name}`).digest();
-  return createCipheriv('aes-128-ctr', key.subarray(0, 16), key.subarray(16, 32));
-}
-
-/** A Lightroom-style XMP sidecar with a capture time, padded to `size` bytes with unique data. */
-function xmpSidecar(captureTime: string, name: string, size: number): Buffer {
-  const head =
-    `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">\n` +
-    ` <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n` +
-    `  <rdf:Description rdf:about="" xmlns:exif="http://ns.adobe.com/exif/1.0/"` +
-    ` xmlns:xmp="http://ns.adobe.com/xap/1.0/" xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/"` +
-    ` exif:DateTimeOriginal="${captureTime}" xmp:Rating="3" crs:RawFileName="${name}" crs:History="`;
-  const tail = `"/>\n </rdf:RDF>\n</x:xmpmeta>\n<?xpacket end="w"?>\n`;
-  const pad = Math.max(0, size - Buffer.byteLength(head) - Buffer.byteLength(tail));
-  const filler = keystream(`xmp:${name}:${captureTime}`)
-    .update(Buffer.alloc(Math.ceil(pad / 2)))
-    .toString('hex');
-  return Buffer.from(head + filler.slice(0, pad) + tail);
 }
 
 function add(summary: CorpusSummary, kind: string, bytes: number): void {
@@ -162,10 +104,12 @@ export async function generateSmallFiles(
     for (let i = next++; i < opts.to; i = next++) {
       const dir = dirs[i % dirs.length]!;
       const name = `DSC_${String(i).padStart(6, '0')}`;
-      const body = xmpSidecar(
-        `2025-07-01T12:${String(i % 60).padStart(2, '0')}:00`,
-        `${name}.NEF`,
-        between(prng(seed + i), 1024, 4096),
+      const body = Buffer.from(
+        xmpSidecar(`${name}.NEF`, {
+          rating: 3,
+          captureTime: `2025-07-01T12:${String(i % 60).padStart(2, '0')}:00`,
+          size: 1024 + Math.floor(seededRandom(seed + i)() * 3072),
+        }),
       );
       await writeFile(join(dir, `${name}.xmp`), body, { flag: 'wx' });
       add(summary, 'xmp', body.length);

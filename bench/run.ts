@@ -4,7 +4,7 @@
  * byte and peak memory, and times a no-change rescan of many small files against rclone. Prints a
  * table and writes bench/results/latest.json. bench/README.md explains the settings and numbers.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -25,16 +25,9 @@ import {
   type RescanSection,
   type Results,
 } from './results.js';
+import { keepsakeCommit as keepsakeCommitOf, numberEnv } from './run-info.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-
-function numberEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return v;
-}
 
 const settings = {
   sizeGb: numberEnv('BENCH_SIZE_GB', 2),
@@ -122,25 +115,7 @@ const filesystem = (() => {
   const r = spawnSync('df', ['--output=fstype,source', work], { encoding: 'utf8' });
   return (r.stdout.trim().split('\n')[1] ?? 'unknown').trim().replace(/\s+/, ' on ');
 })();
-const keepsakeCommit = (() => {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    }).trim();
-    const dirty = execFileSync(
-      'git',
-      ['--no-optional-locks', 'status', '--porcelain', '--', 'main', 'shared'],
-      {
-        cwd: repoRoot,
-        encoding: 'utf8',
-      },
-    ).trim();
-    return dirty ? `${head}+uncommitted changes` : head;
-  } catch {
-    return 'unknown';
-  }
-})();
+const keepsakeCommit = keepsakeCommitOf(repoRoot);
 
 /** Runs `samples` of a case, each in a fresh folder, and removes what it wrote afterwards. */
 async function runCase(
@@ -195,7 +170,7 @@ async function backupSection(): Promise<BackupSection> {
   const weddings = join(work, 'wedding', 'Weddings');
   mkdirSync(weddings, { recursive: true });
   log(`generating a ${settings.sizeGb} GB wedding in ${weddings}`);
-  const corpus = await generateWeddingCorpus(repoRoot, weddings, settings.sizeGb * 1e9);
+  const corpus = await generateWeddingCorpus(weddings, settings.sizeGb * 1e9);
   const generateSeconds = (performance.now() - tg) / 1000;
   log(`  ${corpus.files} files, ${(corpus.bytes / 1e9).toFixed(2)} GB in ${generateSeconds.toFixed(0)} s`);
   const tree = { bytes: corpus.bytes, files: corpus.files };

@@ -15,6 +15,7 @@ import { generateWeddingCorpus, type CorpusSummary } from '../corpus.js';
 import { KeepsakeHome, childEnv, type KeepsakeRun } from '../keepsake.js';
 import { dropCaches, hasGnuTime, killRunning, timedSync, type Measured } from '../measure.js';
 import { ensureBuilt, ensureRclone, warmProgram } from '../peers.js';
+import { keepsakeCommit as keepsakeCommitOf, numberEnv } from '../run-info.js';
 import { renderCloudReport } from './report.js';
 import {
   CASES,
@@ -30,14 +31,6 @@ import { listFiles, runSweep, writeFileList } from './sweep.js';
 import { cliHasEncryption, keepsakeHomeFor, rcloneCopyTo, storedSize } from './tools.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-
-function numberEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const v = Number(raw);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number, got "${raw}"`);
-  return v;
-}
 
 function listEnv(name: string, fallback: number[]): number[] {
   const raw = process.env[name];
@@ -129,25 +122,7 @@ log(`working in ${work}`);
 
 const startedAt = new Date();
 const loadAverageStart = loadavg();
-const keepsakeCommit = (() => {
-  try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    }).trim();
-    const dirty = execFileSync(
-      'git',
-      ['--no-optional-locks', 'status', '--porcelain', '--', 'main', 'shared'],
-      {
-        cwd: repoRoot,
-        encoding: 'utf8',
-      },
-    ).trim();
-    return dirty ? `${head}+uncommitted changes` : head;
-  } catch {
-    return 'unknown';
-  }
-})();
+const keepsakeCommit = keepsakeCommitOf(repoRoot);
 const packageVersion = (name: string): string => {
   try {
     return (
@@ -323,7 +298,7 @@ try {
     const weddings = join(work, 'wedding', 'Weddings');
     mkdirSync(weddings, { recursive: true });
     log(`generating a ${settings.sizeGb} GB wedding in ${weddings}`);
-    corpus = await generateWeddingCorpus(repoRoot, weddings, settings.sizeGb * 1e9);
+    corpus = await generateWeddingCorpus(weddings, settings.sizeGb * 1e9);
     log(`  ${corpus.files} files, ${(corpus.bytes / 1e9).toFixed(2)} GB`);
     for (const kind of (['s3rver', 'azurite'] as const).filter((k) => settings.servers.includes(k)))
       comparisons.push(await compareOn(kind, servers, weddings, corpus));
@@ -334,7 +309,7 @@ try {
     const weddings = join(work, 'sweep', 'Weddings');
     mkdirSync(weddings, { recursive: true });
     log(`generating a ${settings.sweepGb} GB wedding for the sweep`);
-    sweepCorpus = await generateWeddingCorpus(repoRoot, weddings, settings.sweepGb * 1e9);
+    sweepCorpus = await generateWeddingCorpus(weddings, settings.sweepGb * 1e9);
     const list = writeFileList(listFiles(weddings), scratch);
     for (const [server, partsMiB, knobs] of [
       ['s3rver', settings.s3PartsMiB, 'S3Tuning { partSize, queueSize }'],

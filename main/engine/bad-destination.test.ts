@@ -17,6 +17,7 @@ import { Store } from './store/store.js';
 import { randomBytesFor } from './testing/corpus.js';
 import { makeTestHome, withTestEngine, type TestHome } from './testing/home.js';
 import { badObjects, checkConsistency, hashTree, vaultContents } from './testing/inspect.js';
+import { everywhereContext } from './pipeline/testing/context.js';
 
 /** Backs up once, collecting each file's outcome and the problems the engine reported. */
 async function backup(h: TestHome) {
@@ -147,7 +148,7 @@ describe('a destination that is full', () => {
     expect(full.length).toBeGreaterThanOrEqual(1);
     for (const o of full) {
       if (o.outcome.kind !== 'incomplete') continue;
-      expect(o.outcome.errors.map((e) => e.message).join('; ')).toMatch(/^B: .*the disk is full/);
+      expect(o.outcome.errors.map((e) => e.message).join('; ')).toMatch(/B.*the (disk|drive) is full/);
     }
     const w = first.report.weddings[0]!;
     expect(w.protected).toBe(3 - full.length);
@@ -202,7 +203,7 @@ async function fullByFault(h: TestHome): Promise<void> {
       ino: info.ino,
       dev: info.dev,
     });
-    const ctx = { store, clock: systemClock, repos, target: 2 };
+    const ctx = everywhereContext(store, systemClock, repos, 2);
     const fault = faulty.inject({
       method: 'put',
       fault: { type: 'fail', kind: 'full', message: 'the disk is full' },

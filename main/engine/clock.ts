@@ -45,3 +45,12 @@ export class ManualClock implements Clock {
 export function isoAt(ms: number): string {
   return new Date(ms).toISOString();
 }
+
+/**
+ * Minutes the local wall clock is ahead of UTC at the instant `ms` (120 in Paris in summer, -300 in
+ * New York in winter), from the system time zone: schedules written in local time need it.
+ */
+export function localUtcOffsetMinutes(ms: number): number {
+  const behind = new Date(ms).getTimezoneOffset();
+  return behind === 0 ? 0 : -behind; // never -0
+}

@@ -1,8 +1,8 @@
 import { EventEmitter } from 'node:events';
 import { relative, resolve, sep } from 'node:path';
-import type { StatusReport } from '../../shared/model/status.js';
+import type { FailoverSummary, StatusReport } from '../../shared/model/status.js';
 import type { WeddingStatus } from '../../shared/model/wedding.js';
-import { isoAt, systemClock, type Clock } from './clock.js';
+import { isoAt, localUtcOffsetMinutes, systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig } from './config/config-file.js';
 import { databaseFile, lockFile } from './config/home.js';
 import { CredentialStore } from './config/credentials.js';
@@ -12,7 +12,8 @@ import { errorKind } from './destinations/errors.js';
 import type { Destination } from './destinations/destination.js';
 import { createDestination, describeLocation } from './destinations/factory.js';
 import { abortAbandonedUploads } from './destinations/maintenance.js';
-import { BandwidthLimiter, DestinationMetrics, wrapDestination } from './destinations/wrap/index.js';
+import { bandwidthLimiterFor } from './destinations/wrap/bandwidth.js';
+import { DestinationMetrics, wrapDestination } from './destinations/wrap/index.js';
 import { AuditLog } from './audit/audit-log.js';
 import { HealthMonitor } from './health/monitor.js';
 import { withHealth } from './health/with-health.js';
@@ -23,6 +24,14 @@ import { reconcile, type ReconcileResult } from './intake/reconcile.js';
 import { acquireLock } from './lock.js';
 import { backupFile, type BackupOutcome } from './pipeline/backup-file.js';
 import { writeSnapshots } from './pipeline/snapshot.js';
+import { priceFromBook } from './placement/prices.js';
+import { applyOverrides } from './cost/overrides.js';
+import { LIST_PRICES } from './cost/prices.js';
+import { weddingCoverage, type WeddingCoverage } from './protection/coverage.js';
+import { DestinationFactsSource } from './protection/destination-facts.js';
+import { FailoverTracker } from './protection/failover.js';
+import { Planner } from './protection/planner.js';
+import { WeddingPolicies } from './protection/wedding-policy.js';
 import { unlockFromCache } from './repo/encryption.js';
 import { Repository } from './repo/repository.js';
 import { restore, type RestoreRequest, type RestoreResult } from './restore/restorer.js';
@@ -45,6 +54,8 @@ export interface EngineOptions {
    * home, FileKeyCache). The desktop shell passes one backed by the OS keychain.
    */
   keys?: KeyCache;
+  /** The photographer's offset from UTC in minutes (default: this computer's time zone). */
+  utcOffsetMinutes?: number;
 }
 
 /** Events the engine emits for progress output and, later, the UI's live stream. */
@@ -72,6 +83,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   readonly audit: AuditLog;
   /** Sends one message per incident (destination down, wedding below target, verify failure). */
   readonly notices: NotificationCenter;
+  /** Decides each file's policy and where its copies go, and records why. */
+  readonly planner: Planner;
+  /** Moves work off a destination that went down and measures the failover recovery time. */
+  readonly failover: FailoverTracker;
+  private readonly facts: DestinationFactsSource;
   private readonly intake: Intake;
   private readonly scheduler: Scheduler;
   private releaseLock: (() => void) | undefined;
@@ -91,9 +107,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.notices = new NotificationCenter(this.clock, notifiersFor(config, this.clock), {
       belowTargetAfterMs: config.notifications.belowTargetMinutes * 60_000,
     });
-    const bandwidth = config.transfer.bandwidthLimit
-      ? new BandwidthLimiter(this.clock, config.transfer.bandwidthLimit)
-      : undefined;
+    const bandwidth = bandwidthLimiterFor(config.transfer, this.clock);
     this.repos = config.destinations
       .filter((d) => d.enabled)
       .map((d) => {
@@ -126,7 +140,43 @@ export class Engine extends EventEmitter<EngineEvents> {
             : {},
         );
       });
+    const enabled = config.destinations.filter((d) => d.enabled);
+    const offset = opts.utcOffsetMinutes;
+    this.facts = new DestinationFactsSource(
+      enabled,
+      this.monitor,
+      priceFromBook(applyOverrides(LIST_PRICES, config.priceOverrides).book),
+      this.clock,
+    );
+    this.planner = new Planner(
+      this.store,
+      this.clock,
+      new WeddingPolicies(
+        this.store,
+        this.clock,
+        config.policies,
+        offset === undefined ? localUtcOffsetMinutes : () => offset,
+      ),
+      this.facts,
+      config.protection.copies,
+      this.audit,
+    );
+    this.failover = new FailoverTracker({
+      store: this.store,
+      clock: this.clock,
+      audit: this.audit,
+      coverage: (weddings) => this.coverage(weddings),
+      priorityOf: (weddingId) => this.planner.policyOf(weddingId).priority,
+      wake: () => this.scheduler.wake(),
+    });
+    this.failover.on('recovered', (incident, ms) =>
+      this.emit(
+        'problem',
+        `${incident.destination} failed; every wedding met its target again after ${(ms / 1000).toFixed(1)} s`,
+      ),
+    );
     this.monitor.on('change', (change, health) => {
+      this.failover.onChange(change, health);
       this.notices.destinationHealth(health);
       this.audit.record({
         kind: 'destination-state',
@@ -136,7 +186,12 @@ export class Engine extends EventEmitter<EngineEvents> {
       });
       if (change.to === 'down') this.emit('problem', `${change.destination} is down: ${change.reason}`);
     });
-    this.intake = new Intake(this.store, this.clock, opts.snapshotDelayMs ?? 30_000);
+    this.intake = new Intake(
+      this.store,
+      this.clock,
+      opts.snapshotDelayMs ?? 30_000,
+      (weddingId) => this.planner.policyOf(weddingId).priority,
+    );
     this.scheduler = new Scheduler(
       this.store,
       this.clock,
@@ -157,10 +212,19 @@ export class Engine extends EventEmitter<EngineEvents> {
     return this.store.status.pendingBytes();
   }
 
-  /** Copies each file needs: the configured number, or every enabled destination. */
+  /**
+   * Copies a file needs, as one number for summaries: the configured number, every enabled
+   * destination, or under policies the standard policy's (each wedding's own is in its status).
+   */
   get target(): number {
     const c = this.config.protection.copies;
+    if (c === 'policy') return this.config.policies.standard.copies;
     return c === 'all' ? Math.max(1, this.repos.length) : c;
+  }
+
+  /** How many of each wedding's files meet its policy now (only `weddings` when given). */
+  coverage(weddings?: readonly (number | null)[]): Map<number | null, WeddingCoverage> {
+    return weddingCoverage(this.store, this.planner, this.facts, weddings);
   }
 
   /**
@@ -175,6 +239,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.store.queue.releaseAll(now);
     this.store.uploads.expire(now - UPLOAD_RESUME_MS);
     this.syncFolders();
+    await this.facts.refresh();
     await Promise.all(
       this.repos.map(async (repo) => {
         try {
@@ -187,10 +252,14 @@ export class Engine extends EventEmitter<EngineEvents> {
       }),
     );
     // Files whose protection changed meaning (destinations or target changed) are looked at again.
-    for (const f of this.store.files.unprotected()) {
-      if (f.state === 'protected' && this.copiesOf(f.hash) >= this.target) continue;
-      this.store.queue.enqueue('upload', String(f.id), now);
-    }
+    this.store.tx(() => {
+      for (const f of this.store.files.unprotected()) {
+        if (f.state === 'protected' && f.hash && this.planner.coverage(f.weddingId, f.hash).met) continue;
+        this.store.queue.enqueue('upload', String(f.id), now, {
+          priority: this.planner.policyOf(f.weddingId).priority,
+        });
+      }
+    });
   }
 
   private syncFolders(): void {
@@ -269,11 +338,17 @@ export class Engine extends EventEmitter<EngineEvents> {
         store: this.store,
         clock: this.clock,
         repos: this.repos,
-        target: this.target,
+        plan: (hash, size) => this.planner.plan(file.weddingId, hash, size).send,
+        coverage: (hash) => {
+          // Records where the content now is and why (placement prefers the copies it has).
+          this.planner.plan(file.weddingId, hash, file.size);
+          return this.planner.coverage(file.weddingId, hash);
+        },
         onRead: (n) => this.emit('read', n),
       },
       file,
     );
+    this.failover.check();
     this.emit('file', file.path, outcome);
     const now = this.clock.now();
     switch (outcome.kind) {
@@ -326,7 +401,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       name,
       files,
       belowTarget: files - c.protected,
-      target: this.target,
+      target: this.planner.policyOf(weddingId).copies,
     });
   }
 
@@ -351,7 +426,9 @@ export class Engine extends EventEmitter<EngineEvents> {
   async status(): Promise<StatusReport> {
     const counts = this.store.status.perWedding();
     const copies = this.store.status.copies();
+    const coverage = this.coverage();
     const toStatus = (weddingId: number | null): WeddingStatus => {
+      const policy = this.planner.policyOf(weddingId);
       const c = counts.find((x) => x.weddingId === weddingId);
       const perDest: Record<string, number> = {};
       for (const r of this.repos) perDest[r.name] = 0;
@@ -366,6 +443,9 @@ export class Engine extends EventEmitter<EngineEvents> {
         failed: c?.failed ?? 0,
         skipped: c?.skipped ?? 0,
         copies: perDest,
+        policy: { name: policy.name, copies: policy.copies, residency: policy.residency, why: policy.why },
+        belowTarget: coverage.get(weddingId)?.below ?? 0,
+        shortfall: this.store.placements.shortfallOf(weddingId),
       };
     };
     const weddings = this.store.weddings.list().map((w) => toStatus(w.id));
@@ -420,7 +500,10 @@ export class Engine extends EventEmitter<EngineEvents> {
         'Only one backup destination: add a second (an external drive, a NAS or a cloud) so every file is in two places.',
       );
     }
-    if (this.target > this.repos.length) {
+    for (const w of [...weddings, ...(unassigned ? [unassigned] : [])])
+      if (w.shortfall)
+        warnings.push(`${w.wedding?.couple ?? 'Unassigned files'} cannot meet its policy: ${w.shortfall}`);
+    if (this.config.protection.copies !== 'policy' && this.target > this.repos.length) {
       warnings.push(
         `The protection target is ${this.target} copies but only ${this.repos.length} destination(s) are enabled.`,
       );
@@ -440,8 +523,28 @@ export class Engine extends EventEmitter<EngineEvents> {
       queue: this.store.queue.counts(),
       problems: this.store.status.problems(),
       warnings,
-      allProtected: snapshotFailures.length === 0 && all.every((w) => w.protected === w.files - w.skipped),
+      allProtected:
+        snapshotFailures.length === 0 &&
+        all.every((w) => w.protected === w.files - w.skipped && (w.belowTarget ?? 0) === 0),
+      mode: this.config.protection.copies,
+      failovers: this.failoverSummaries(),
     };
+  }
+
+  /** The recent failover incidents with their recovery times, for status. */
+  private failoverSummaries(): FailoverSummary[] {
+    const name = (id: number | null) =>
+      id === null ? 'Unassigned files' : (this.store.weddings.byId(id)?.couple ?? `wedding ${id}`);
+    return this.store.failovers.recent(10).map((f) => ({
+      destination: f.destination,
+      reason: f.reason,
+      failedAt: isoAt(f.failedAt),
+      downAt: isoAt(f.downAt),
+      backAt: f.backAt === null ? null : isoAt(f.backAt),
+      recoveredAt: f.recoveredAt === null ? null : isoAt(f.recoveredAt),
+      recoveryMs: f.recoveredAt === null ? null : f.recoveredAt - f.failedAt,
+      weddings: f.weddings.map(name),
+    }));
   }
 
   /** Scrub: re-reads stored copies and queues repairs. */

@@ -239,7 +239,7 @@ export interface NotificationSettings {
 /** The settings a person can see; sections the engine does not expose yet are null. */
 export interface SettingsReport {
   home: string;
-  protection: { copies: number | 'all' };
+  protection: { copies: number | 'all' | 'policy' };
   transfer: { concurrency: number; bandwidthLimit: number | null };
   watch: { stableMs: number };
   policies: PolicySettings | null;
@@ -248,7 +248,7 @@ export interface SettingsReport {
 }
 
 export interface SettingsUpdate {
-  protection?: { copies: number | 'all' };
+  protection?: { copies: number | 'all' | 'policy' };
   transfer?: { concurrency?: number; bandwidthLimit?: number | null };
   policies?: Partial<Record<PolicyName, Partial<ProtectionRule>>>;
   bandwidthSchedule?: BandwidthWindow[];

@@ -69,6 +69,8 @@ export interface DestinationFacts {
   /** Region tags, e.g. `['EU']`, compared case-insensitively with a wedding's residency. */
   regionTags: readonly string[];
   health: DestinationHealth;
+  /** Why it is degraded or down, in plain language (`the disk is full`), when known. */
+  healthReason?: string;
   /** Bytes that can still be stored (free space or quota left); null or absent when unlimited or unknown. */
   freeBytes?: number | null;
   /** Storage class objects get there (`STANDARD`, `DEEP_ARCHIVE`, `Cool`, ...), null when it has none. */

@@ -29,4 +29,24 @@ export interface StatusReport {
   warnings: string[];
   /** True when every live file meets its target. */
   allProtected: boolean;
+  /** How policies decide copies: `policy` (per wedding), `all` destinations, or a fixed number. */
+  mode?: 'policy' | 'all' | number;
+  /** Failover incidents, newest first (absent from older engines). */
+  failovers?: FailoverSummary[];
+}
+
+/** One failover: a destination went down and its work was placed on the others. */
+export interface FailoverSummary {
+  destination: string;
+  reason: string;
+  /** ISO 8601: the first failed call, when it was declared down, and when it came back (or null). */
+  failedAt: string;
+  downAt: string;
+  backAt: string | null;
+  /** When every affected wedding met its target again, or null while some are still below. */
+  recoveredAt: string | null;
+  /** Failover recovery time: from the first failure until every affected wedding met its target. */
+  recoveryMs: number | null;
+  /** The weddings it left below target (couple names; `Unassigned files` for those). */
+  weddings: string[];
 }

@@ -25,4 +25,24 @@ export interface WeddingStatus {
   skipped: number;
   /** Stored copies per destination name: how many of the wedding's files each destination holds. */
   copies: Record<string, number>;
+  /** The protection policy the wedding is held to now, and why (absent from older engines). */
+  policy?: WeddingPolicySummary;
+  /**
+   * Live files whose usable copies do not meet the policy now: not stored yet, or copies only on
+   * destinations that are down. 0 when the wedding meets its target.
+   */
+  belowTarget?: number;
+  /** Why the policy cannot be met with the destinations there are (a region with too few), if so. */
+  shortfall?: string | null;
+}
+
+/** A wedding's policy in a few words, for status and the UI. */
+export interface WeddingPolicySummary {
+  name: 'critical' | 'standard' | 'archive';
+  /** Copies the policy needs in all. */
+  copies: number;
+  /** Region every copy must be in (e.g. `EU`), or null. */
+  residency: string | null;
+  /** Plain language: which policy, why, and what it needs. */
+  why: string;
 }

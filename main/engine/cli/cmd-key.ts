@@ -27,7 +27,6 @@ export const NEW_PASSPHRASE_ENV = 'KEEPSAKE_NEW_PASSPHRASE';
 function promptHidden(question: string): Promise<string> {
   const input = process.stdin;
   return new Promise((resolve, reject) => {
-    process.stderr.write(question);
     let typed = '';
     const finish = (err?: Error) => {
       input.setRawMode(false);
@@ -46,7 +45,9 @@ function promptHidden(question: string): Promise<string> {
         else if (ch >= ' ') typed += ch;
       }
     };
+    // Echo goes off before the prompt shows, so an answer typed as soon as it appears is never echoed.
     input.setRawMode(true);
+    process.stderr.write(question);
     input.resume();
     input.on('data', onData);
   });

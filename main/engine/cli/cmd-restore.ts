@@ -1,11 +1,15 @@
 import type { Command } from 'commander';
+import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { LocalDestination } from '../destinations/local/local.js';
 import { systemClock } from '../clock.js';
 import { ConfigError } from '../config/config-file.js';
-import { Repository } from '../repo/repository.js';
+import type { RepositorySecret } from '../repo/encryption.js';
+import type { Repository } from '../repo/repository.js';
 import { restore, type RestoreResult } from '../restore/restorer.js';
+import { openRepositoryAt } from '../setup/destinations.js';
+import { PASSPHRASE_ENV, readPassphrase } from './cmd-key.js';
 import { withEngine, type GlobalOptions } from './context.js';
 import { formatBytes, printJson, progressBar, table } from './output.js';
 
@@ -16,6 +20,7 @@ interface RestoreOptions {
   path?: string[];
   from?: string;
   vault?: string;
+  recoveryKey?: string;
   overwrite?: boolean;
   rehydrate?: 'fast' | 'standard' | 'bulk';
   wait?: string;
@@ -25,6 +30,55 @@ function rehydrateSpeed(v: string): 'fast' | 'standard' | 'bulk' {
   if (v === 'fast' || v === 'standard' || v === 'bulk') return v;
   throw new ConfigError(`--rehydrate: expected fast, standard or bulk, got "${v}".`);
 }
+
+/**
+ * The recovery key in a file (`--recovery-key FILE`): as printed (grouped, on several lines) or an age
+ * identity file; `#` comment lines are skipped, the key's checksum catches a typo.
+ */
+async function readRecoveryKeyFile(path: string): Promise<string> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new ConfigError(`cannot read the recovery key file ${path}: ${(err as Error).message}`);
+  }
+  return text
+    .split(/\r?\n/)
+    .filter((line) => !line.trim().startsWith('#'))
+    .join('');
+}
+
+/**
+ * Opens a vault folder without any config (`--vault DIR`, a new computer). An encrypted one is
+ * unlocked from its own key files: with `--recovery-key FILE`, else the passphrase (KEEPSAKE_PASSPHRASE
+ * or typed at a hidden prompt), asked only when the vault is encrypted. Nothing is written anywhere.
+ */
+async function openVault(dir: string, recoveryKeyFile: string | undefined): Promise<Repository> {
+  const secret = async (): Promise<RepositorySecret> => {
+    if (recoveryKeyFile) return { recoveryKey: await readRecoveryKeyFile(recoveryKeyFile) };
+    try {
+      return { passphrase: await readPassphrase('unlock') };
+    } catch (err) {
+      if (!(err instanceof ConfigError) || err.message === 'cancelled') throw err;
+      throw new ConfigError(
+        `${dir} is an encrypted vault: ${err.message.replace(/\.$/, '')}; or give its recovery key with --recovery-key FILE.`,
+      );
+    }
+  };
+  return openRepositoryAt(new LocalDestination('vault', resolve(dir)), randomUUID(), secret);
+}
+
+/** `--recovery-key` only means something with `--vault`. */
+function checkRecoveryKeyOption(opts: { vault?: string; recoveryKey?: string }): void {
+  if (opts.recoveryKey && !opts.vault) {
+    throw new ConfigError(
+      '--recovery-key goes with --vault; with a Keepsake config, `keepsake key unlock` puts the key back.',
+    );
+  }
+}
+
+const vaultHelp = 'read straight from a local vault folder, without a Keepsake config (a new computer)';
+const recoveryHelp = `with --vault: unlock an encrypted vault with the recovery key in FILE instead of its passphrase (${PASSPHRASE_ENV}, or typed)`;
 
 function report(r: RestoreResult, json: boolean): void {
   if (json) return printJson(r);
@@ -61,10 +115,8 @@ export function registerRestore(program: Command): void {
     .option('--snapshot <id>', 'a snapshot id (default: the latest)')
     .option('--path <glob...>', 'only these paths or globs inside the wedding, e.g. "RAW/**" "*.CR3"')
     .option('--from <destination>', 'read from this destination first')
-    .option(
-      '--vault <dir>',
-      'read straight from a local vault folder, without a Keepsake config (a new computer)',
-    )
+    .option('--vault <dir>', vaultHelp)
+    .option('--recovery-key <file>', recoveryHelp)
     .option('--overwrite', 'replace files that already exist in the target')
     .option(
       '--rehydrate <speed>',
@@ -97,11 +149,11 @@ export function registerRestore(program: Command): void {
           bar.update(p.bytes);
         },
       };
+      checkRecoveryKeyOption(opts);
       let result: RestoreResult;
       try {
         if (opts.vault) {
-          const repo = new Repository(new LocalDestination('vault', resolve(opts.vault)), randomUUID());
-          await repo.open();
+          const repo = await openVault(opts.vault, opts.recoveryKey);
           result = await restore({ ...req, repos: [repo] });
         } else {
           result = await withEngine(g, (engine) =>
@@ -119,26 +171,36 @@ export function registerRestore(program: Command): void {
     .command('snapshots')
     .description('list the snapshots stored on the destinations')
     .option('--wedding <slug>', 'only this wedding')
-    .action(async (opts: { wedding?: string }, cmd: Command) => {
+    .option('--vault <dir>', vaultHelp)
+    .option('--recovery-key <file>', recoveryHelp)
+    .action(async (opts: { wedding?: string; vault?: string; recoveryKey?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(g, async (engine) => {
-        const rows: { destination: string; wedding: string; id: string; createdAt: string }[] = [];
-        for (const repo of engine.repos) {
+      checkRecoveryKeyOption(opts);
+      const rows: { destination: string; wedding: string; id: string; createdAt: string }[] = [];
+      const list = async (repos: Repository[], report: (repo: Repository, err: Error) => void) => {
+        for (const repo of repos) {
           try {
             for (const s of await repo.listSnapshots(opts.wedding))
               rows.push({ destination: repo.name, wedding: s.wedding, id: s.id, createdAt: s.createdAt });
           } catch (err) {
-            console.error(`${repo.name}: ${(err as Error).message}`);
+            report(repo, err as Error);
           }
         }
-        if (g.json) return printJson(rows);
-        if (rows.length === 0) return console.log('No snapshots yet.');
-        console.log(
-          table([
-            ['WEDDING', 'SNAPSHOT', 'DESTINATION'],
-            ...rows.map((r) => [r.wedding, r.id, r.destination]),
-          ]),
+      };
+      if (opts.vault) {
+        // Without a config nothing else is listed: a vault that cannot be read is the command's failure.
+        await list([await openVault(opts.vault, opts.recoveryKey)], (_, err) => {
+          throw err;
+        });
+      } else {
+        await withEngine(g, (engine) =>
+          list(engine.repos, (repo, err) => console.error(`${repo.name}: ${err.message}`)),
         );
-      });
+      }
+      if (g.json) return printJson(rows);
+      if (rows.length === 0) return console.log('No snapshots yet.');
+      console.log(
+        table([['WEDDING', 'SNAPSHOT', 'DESTINATION'], ...rows.map((r) => [r.wedding, r.id, r.destination])]),
+      );
     });
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { priceOverridesSchema } from '../cost/overrides.js';
+import { policiesSchema } from '../policy/schema.js';
 
 const name = z
   .string()
@@ -16,6 +17,14 @@ const encryption = z
   .object({ keyId: z.string().regex(/^[0-9a-f]{16}$/, 'a key id of 16 lower-case hex digits') })
   .optional();
 
+/**
+ * Region tags of a destination (e.g. `EU`), compared case-insensitively with a wedding's residency:
+ * a wedding flagged EU is only placed on destinations tagged EU.
+ */
+const tags = z
+  .array(z.string().regex(/^[A-Za-z0-9-]{1,32}$/, 'a tag of letters, digits or dashes, like EU'))
+  .optional();
+
 /** A local folder destination: an external drive, a NAS mount, or the embedded default vault. */
 export const localDestinationSchema = z.object({
   name,
@@ -23,6 +32,12 @@ export const localDestinationSchema = z.object({
   path: z.string().min(1, 'an absolute folder path'),
   enabled: z.boolean().default(true),
   encryption,
+  tags,
+  /**
+   * The folder travels with this computer (an internal disk, a drive that stays plugged in): its
+   * copies do not count as "off the laptop". Default true; set false for a NAS or a drive kept elsewhere.
+   */
+  onLaptop: z.boolean().optional(),
 });
 
 /**
@@ -58,6 +73,7 @@ export const s3DestinationSchema = z.object({
   credentials: credentialSource,
   enabled: z.boolean().default(true),
   encryption,
+  tags,
 });
 
 /** Backblaze B2 (S3 API) and Wasabi: one storage class each. */
@@ -70,6 +86,7 @@ export const b2DestinationSchema = z.object({
   credentials: credentialSource,
   enabled: z.boolean().default(true),
   encryption,
+  tags,
 });
 export const wasabiDestinationSchema = b2DestinationSchema.extend({ kind: z.literal('wasabi') });
 
@@ -85,6 +102,7 @@ export const gcsDestinationSchema = z.object({
   credentials: credentialSource,
   enabled: z.boolean().default(true),
   encryption,
+  tags,
 });
 
 export const azureDestinationSchema = z.object({
@@ -101,6 +119,7 @@ export const azureDestinationSchema = z.object({
   credentials: credentialSource,
   enabled: z.boolean().default(true),
   encryption,
+  tags,
 });
 
 export const destinationSchema = z.discriminatedUnion('kind', [
@@ -127,10 +146,18 @@ export const configSchema = z.object({
   destinations: z.array(destinationSchema).default([]),
   protection: z
     .object({
-      /** Copies each file needs before it counts as protected: a number, or `all` enabled destinations. */
-      copies: z.union([z.literal('all'), z.number().int().min(1).max(10)]).default('all'),
+      /**
+       * Where copies go and how many a file needs before it counts as protected: `policy` lets the
+       * protection policies (the `policies` section) decide per wedding; `all` puts a copy on every
+       * enabled destination; a number N puts a copy everywhere and counts a file protected at N.
+       */
+      copies: z
+        .union([z.literal('all'), z.literal('policy'), z.number().int().min(1).max(10)])
+        .default('all'),
     })
     .default({ copies: 'all' }),
+  /** What each protection policy needs and when a wedding falls under it (docs/CONFIG.md). */
+  policies: policiesSchema,
   watch: z
     .object({
       /** A file is taken once its size and time have not changed for this long (card imports). */
@@ -143,6 +170,30 @@ export const configSchema = z.object({
       concurrency: z.number().int().min(1).max(32).default(4),
       /** Upload limit in bytes per second for all destinations together; null for none. */
       bandwidthLimit: z.number().int().positive().nullable().default(null),
+      /**
+       * Windows of local (wall-clock) time with their own limit, e.g. office hours; the first window
+       * that holds the moment wins, outside every window `bandwidthLimit` applies (docs/CONFIG.md).
+       */
+      bandwidthSchedule: z
+        .array(
+          z
+            .object({
+              /** Days the window starts on (it may run past midnight); absent: every day. */
+              days: z
+                .array(z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']))
+                .min(1, 'at least one day; leave "days" out for every day')
+                .optional(),
+              from: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a time as HH:MM, 00:00 to 23:59'),
+              to: z.string().regex(/^(([01]\d|2[0-3]):[0-5]\d|24:00)$/, 'a time as HH:MM, 00:00 to 24:00'),
+              /** Bytes per second in this window; null: unlimited. */
+              limit: z.number().int().positive().nullable(),
+            })
+            .refine((w) => w.from !== w.to, {
+              message: '"from" and "to" are the same time; a whole day is "00:00" to "24:00"',
+              path: ['to'],
+            }),
+        )
+        .optional(),
     })
     .default({ concurrency: 4, bandwidthLimit: null }),
   /** Who hears about trouble: always the log (and the desktop when the shell runs), optionally a webhook and email. */

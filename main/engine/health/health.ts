@@ -22,6 +22,8 @@ export interface DestinationHealth {
   breaker: BreakerState;
   lastSuccessAt?: number;
   lastFailureAt?: number;
+  /** When the current run of failures began (outages, blocking errors); absent after a success. */
+  failingSince?: number;
 }
 
 /** One change of a destination's state or cause, kept in its history and emitted as `change`. */

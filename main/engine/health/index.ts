@@ -18,4 +18,4 @@ export {
 } from './monitor.js';
 export { categorize, type CallOutcome, type OutcomeCategory, type OutcomeSink } from './outcome.js';
 export { explainDegradation, explainFailure, type Explanation, type Locality } from './reasons.js';
-export { HealthReportingDestination, withHealth } from './with-health.js';
+export { withHealth } from './with-health.js';

@@ -4,7 +4,7 @@ import type { Destination } from '../destinations/destination.js';
 import { DestinationError } from '../destinations/errors.js';
 import { CircuitBreaker, type BreakerOptions } from './circuit-breaker.js';
 import type { DestinationHealth, HealthCause, HealthChange, HealthState } from './health.js';
-import type { CallOutcome, OutcomeSink } from './outcome.js';
+import { categorize, type CallOutcome, type OutcomeSink } from './outcome.js';
 import { explainDegradation, explainFailure, type Explanation, type Locality } from './reasons.js';
 import { WakeableSleep } from './wakeable-sleep.js';
 
@@ -119,6 +119,10 @@ export class HealthMonitor extends EventEmitter<HealthEvents> implements Outcome
     const end = outcome.startedAt + outcome.latencyMs;
     if (outcome.error === undefined) e.health.lastSuccessAt = Math.max(e.health.lastSuccessAt ?? 0, end);
     else e.health.lastFailureAt = Math.max(e.health.lastFailureAt ?? 0, end);
+    // The start of the current run of failures: where a failover's recovery time is measured from.
+    const category = categorize(outcome);
+    if (category === 'ok' || category === 'throttled') delete e.health.failingSince;
+    else if (category !== 'error') e.health.failingSince ??= end;
     this.refresh(e);
     if (this.wakeAt(e) < dueBefore) e.sleeper.wake();
   }

@@ -1,16 +1,9 @@
 import { errorKind, type DestinationErrorKind } from '../destinations/errors.js';
 import type { DestinationMethod } from '../destinations/wrap/methods.js';
+import type { CallOutcome } from '../destinations/wrap/observed.js';
 
-/** One finished call on a destination, as the health monitor learns of it. */
-export interface CallOutcome {
-  method: DestinationMethod;
-  /** Clock time the call started: calls started before the breaker last opened or closed are stale. */
-  startedAt: number;
-  /** How long the call took, in ms (for `get` until the stream was returned). */
-  latencyMs: number;
-  /** The failure, when the call failed; a DestinationError's kind says what it means. */
-  error?: unknown;
-}
+/** One finished call on a destination, as the health monitor learns of it (see withObserver). */
+export type { CallOutcome };
 
 /** Where outcomes go: the HealthMonitor, or anything else that wants them. */
 export interface OutcomeSink {

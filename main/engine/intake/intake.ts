@@ -7,7 +7,6 @@ import type { FileStat } from '../store/files.js';
 import type { WatchedFolder } from '../store/folders.js';
 import type { Store } from '../store/store.js';
 import { isMedia } from './media.js';
-import { uploadPriority } from './priority.js';
 
 /** A file as the scan or the watcher reports it. */
 export interface SeenEntry {
@@ -33,6 +32,8 @@ export class Intake {
     private readonly store: Store,
     private readonly clock: Clock,
     private readonly debounceSnapshotsMs: number,
+    /** Upload priority of a wedding's new files: its protection policy's (critical first). */
+    private readonly priorityOf: (weddingId: number | null) => number = () => 0,
   ) {}
 
   private folders(): WatchedFolder[] {
@@ -88,10 +89,7 @@ export class Intake {
         return false;
       }
       if (!changed) return false;
-      const wedding = weddingId === null ? undefined : this.store.weddings.byId(weddingId);
-      this.store.queue.enqueue('upload', String(file.id), now, {
-        priority: uploadPriority(wedding?.date ?? null, now),
-      });
+      this.store.queue.enqueue('upload', String(file.id), now, { priority: this.priorityOf(weddingId) });
       return true;
     });
   }

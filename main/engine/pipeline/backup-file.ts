@@ -18,8 +18,13 @@ export interface BackupContext {
   clock: Clock;
   /** Enabled destinations, each as a repository (already wrapped with retry and throttling). */
   repos: Repository[];
-  /** Stored copies a file needs to count as protected. */
-  target: number;
+  /**
+   * Placement of this file's content: the names of the destinations to send it to now (targets
+   * without a stored copy). `hash` is null while the content is not known yet.
+   */
+  plan: (hash: string | null, size: number) => string[];
+  /** Whether the stored copies of the content meet the file's policy now, and if not, why. */
+  coverage: (hash: string) => { met: true } | { met: false; why: string };
   /** Called with every chunk size read from disk, for progress and read accounting. */
   onRead?: (bytes: number) => void;
 }
@@ -113,10 +118,9 @@ export async function backupFile(ctx: BackupContext, file: IndexedFile): Promise
   }
 
   const errors: Error[] = [];
-  let targets = ctx.repos;
+  const wanted = new Set(ctx.plan(hash, stat.size));
+  let targets = ctx.repos.filter((r) => wanted.has(r.name));
   if (hash) {
-    const have = new Set(store.objects.storedAt(hash));
-    targets = ctx.repos.filter((r) => !have.has(r.name));
     // The object may already be at a destination the index does not know of (a rebuilt index, another laptop).
     const known = store.objects.get(hash);
     const found = await Promise.all(
@@ -137,15 +141,12 @@ export async function backupFile(ctx: BackupContext, file: IndexedFile): Promise
   return settle(ctx, current.id, errors);
 }
 
-/** Counts this file's stored copies on enabled destinations and records its state. */
+/** Whether this file's stored copies now meet its policy: protected, or incomplete with the reasons. */
 function settle(ctx: BackupContext, fileId: number, errors: Error[]): BackupOutcome {
   const file = ctx.store.files.byId(fileId);
-  const enabled = new Set(ctx.repos.map((r) => r.name));
-  const copies = file?.hash ? ctx.store.objects.storedAt(file.hash).filter((d) => enabled.has(d)).length : 0;
-  if (file && copies >= ctx.target) return { kind: 'protected' };
-  if (errors.length === 0) {
-    errors.push(new Error(`only ${copies} of ${ctx.target} copies: not enough enabled destinations`));
-  }
+  const coverage = file?.hash ? ctx.coverage(file.hash) : { met: false as const, why: 'not stored yet' };
+  if (coverage.met) return { kind: 'protected' };
+  if (errors.length === 0) errors.push(new Error(coverage.why));
   return { kind: 'incomplete', errors };
 }
 

@@ -4,6 +4,8 @@ import type { DestinationConfig } from '../config/schema.js';
 /** What is known about a destination now, beyond its config. */
 export interface LiveFacts {
   health: DestinationHealth;
+  /** Why it is degraded or down, when it is. */
+  healthReason?: string;
   /** Free space or quota left in bytes; null or absent when unlimited or unknown. */
   freeBytes?: number | null;
   alreadyHas: boolean;
@@ -99,6 +101,7 @@ export function destinationFacts(
     local: live.local ?? d.kind === 'local',
     regionTags: live.regionTags ?? [],
     health: live.health,
+    ...(live.healthReason ? { healthReason: live.healthReason } : {}),
     freeBytes: live.freeBytes ?? null,
     storageClass,
     temperature: temperatureOf(storageClass),

@@ -26,12 +26,17 @@ export function usableFor(
   const usable: DestinationFacts[] = [];
   const excluded: Excluded[] = [];
   for (const d of sorted) {
-    if (d.health === 'down') excluded.push({ facts: d, why: 'down', text: `${quoted(d)} is down` });
+    if (d.health === 'down')
+      excluded.push({
+        facts: d,
+        why: 'down',
+        text: `${quoted(d)} is down${d.healthReason ? ` (${d.healthReason})` : ''}`,
+      });
     else if (!fits(d, size))
       excluded.push({
         facts: d,
         why: 'full',
-        text: `${quoted(d)} is full (${formatBytes(d.freeBytes ?? 0)} free, the object is ${formatBytes(size)})`,
+        text: `${quoted(d)} is full (${formatBytes(d.freeBytes ?? 0)} free, the object is ${formatBytes(size)})${d.healthReason ? `: ${d.healthReason}` : ''}`,
       });
     else usable.push(d);
   }

@@ -8,9 +8,14 @@ import {
   encryptBytes,
   nameKey,
   objectName,
+  PASSPHRASE_KEY_FILE,
   recipientOf,
+  RECOVERY_KEY_FILE,
+  unlockWithPassphrase,
+  unlockWithRecovery,
+  WrongKeyError,
 } from '../crypto/index.js';
-import { DestinationError } from '../destinations/errors.js';
+import { DestinationError, isNotFound } from '../destinations/errors.js';
 
 /** `encryption.scheme` of the marker: every object and manifest is an age v1 file to one X25519 recipient. */
 export const ENCRYPTION_SCHEME = 'age-x25519-v1';
@@ -103,4 +108,57 @@ export function unlockFromCache(
     }
     return RepositoryKey.from(cached.identity);
   };
+}
+
+/**
+ * What opens an encrypted repository found without a config (`keepsake restore --vault`): its
+ * passphrase, or the recovery key as printed or typed (spacing and case are forgiven).
+ */
+export type RepositorySecret = { passphrase: string } | { recoveryKey: string };
+
+/**
+ * The repository key of an encrypted repository, from its own key file: keys/passphrase.age with the
+ * passphrase, keys/recovery.age with the recovery key. It must be the key the marker names. A wrong
+ * passphrase is a WrongPassphraseError, a recovery key of another repository a WrongKeyError; nothing
+ * is written either way.
+ */
+export async function unlockRepositoryKey(
+  marker: MarkerEncryption,
+  secret: RepositorySecret,
+  readKeyFile: (name: string) => Promise<Uint8Array>,
+  destination: string,
+): Promise<RepositoryKey> {
+  let identity: string;
+  let file: string;
+  if ('passphrase' in secret) {
+    file = PASSPHRASE_KEY_FILE;
+    identity = await unlockWithPassphrase(await readKeyFile(file), secret.passphrase);
+  } else {
+    file = RECOVERY_KEY_FILE;
+    const data = await readKeyFile(file).catch((err: unknown) => {
+      if (!isNotFound(err)) throw err;
+      throw new DestinationError(
+        'permanent',
+        destination,
+        `this repository has no recovery key file (${RECOVERY_KEY_FILE}): unlock it with its passphrase`,
+      );
+    });
+    try {
+      identity = await unlockWithRecovery(data, secret.recoveryKey);
+    } catch (err) {
+      if (!(err instanceof WrongKeyError)) throw err;
+      throw new WrongKeyError(
+        `${destination}: this recovery key does not open ${RECOVERY_KEY_FILE}: it is the key of another repository, or a newer recovery key (keepsake key export-recovery) replaced it`,
+      );
+    }
+  }
+  const key = await RepositoryKey.from(identity);
+  if (key.recipient !== marker.recipient) {
+    throw new DestinationError(
+      'permanent',
+      destination,
+      `${file} holds another key than the repository is encrypted to (was it replaced?)`,
+    );
+  }
+  return key;
 }

@@ -20,7 +20,7 @@ import {
 import { DestinationError, isNotFound } from '../destinations/errors.js';
 import type { Destination } from '../destinations/destination.js';
 import { createDestination } from '../destinations/factory.js';
-import { RepositoryKey } from '../repo/encryption.js';
+import { RepositoryKey, unlockRepositoryKey, type RepositorySecret } from '../repo/encryption.js';
 import { Repository } from '../repo/repository.js';
 
 /** How a destination is encrypted when it is added (see addDestination). */
@@ -235,13 +235,13 @@ async function unlockRepository(repo: Repository, passphrase: string, keys: KeyC
 
 /**
  * A repository found on a destination without any config (`keepsake restore --vault DIR` on a new
- * computer): plain as is, or, when its marker says it is encrypted, unlocked with the passphrase
- * (asked only then) from its own keys/passphrase.age. Nothing is cached or written.
+ * computer): plain as is, or, when its marker says it is encrypted, unlocked from its own key files
+ * with what `secret` gives (asked only then; a string is the passphrase). Nothing is cached or written.
  */
 export async function openRepositoryAt(
   dest: Destination,
   installId: string,
-  passphrase: () => Promise<string>,
+  secret: () => Promise<string | RepositorySecret>,
 ): Promise<Repository> {
   const probe = new Repository(dest, installId);
   const marker = await probe.marker();
@@ -249,11 +249,13 @@ export async function openRepositoryAt(
     await probe.open();
     return probe;
   }
-  const identity = await unlockWithPassphrase(
-    await probe.readKeyFile(PASSPHRASE_KEY_FILE),
-    await passphrase(),
+  const given = await secret();
+  const key = await unlockRepositoryKey(
+    marker.encryption,
+    typeof given === 'string' ? { passphrase: given } : given,
+    (name) => probe.readKeyFile(name),
+    dest.name,
   );
-  const key = await RepositoryKey.from(identity);
   const repo = new Repository(dest, installId, {
     encryption: { keyId: keyIdOf(marker.encryption.recipient), unlock: () => Promise.resolve(key) },
   });

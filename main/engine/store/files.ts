@@ -208,6 +208,29 @@ export class Files {
     ).map(toFile);
   }
 
+  /** Whether a live file of the wedding (null: unassigned) was first seen at or after `since`. */
+  firstSeenSince(weddingId: number | null, since: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM files WHERE wedding_id IS ? AND first_seen >= ? AND state <> 'deleted' LIMIT 1`,
+        )
+        .get(weddingId, since) !== undefined
+    );
+  }
+
+  /** Ids of the live, not skipped files whose content has a stored copy at `destination`. */
+  idsStoredAt(destination: string): number[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT f.id FROM files f JOIN replicas r ON r.hash = f.hash AND r.state = 'stored'
+           WHERE r.destination = ? AND f.state IN ('pending', 'failed', 'protected')`,
+        )
+        .all(destination) as { id: number }[]
+    ).map((r) => r.id);
+  }
+
   /** Live files not yet protected, for re-queueing when the target or destinations change. */
   unprotected(): IndexedFile[] {
     return (

@@ -102,6 +102,13 @@ export class JobQueue {
   }
 
   /** Puts every running job back in the queue: called at start-up by the single process owning the home. */
+  /** Queued jobs of `kind` waiting for a retry run now (a destination came back, or failed over). */
+  retryNow(kind: JobKind, now: number): number {
+    return this.db
+      .prepare(`UPDATE jobs SET run_after = ? WHERE kind = ? AND state = 'queued' AND run_after > ?`)
+      .run(now, kind, now).changes;
+  }
+
   releaseAll(now: number): number {
     return this.db
       .prepare(

@@ -48,6 +48,30 @@ export class StatusQueries {
       .all() as { weddingId: number | null; destination: string; files: number }[];
   }
 
+  /**
+   * Live files grouped by wedding and by the set of destinations holding a stored copy of their
+   * content (names joined by a unit separator, sorted; '' for none): what coverage is computed from.
+   * `weddings`: only these weddings (null for the unassigned files); all when absent.
+   */
+  holderSets(
+    weddings?: readonly (number | null)[],
+  ): { weddingId: number | null; holders: string; files: number }[] {
+    const ids = weddings?.filter((w): w is number => w !== null) ?? [];
+    const where =
+      weddings === undefined
+        ? ''
+        : `AND (f.wedding_id IN (${ids.map(() => '?').join(',')})${weddings.includes(null) ? ' OR f.wedding_id IS NULL' : ''})`;
+    return this.db
+      .prepare(
+        `SELECT f.wedding_id AS weddingId, coalesce((SELECT group_concat(destination, char(31)) FROM
+             (SELECT r.destination FROM replicas r WHERE r.hash = f.hash AND r.state = 'stored' ORDER BY r.destination)), '') AS holders,
+           count(*) AS files
+         FROM files f WHERE f.state IN ('pending', 'failed', 'protected') ${where}
+         GROUP BY f.wedding_id, holders`,
+      )
+      .all(...ids) as { weddingId: number | null; holders: string; files: number }[];
+  }
+
   /** Recent problems worth showing: failed or skipped files with their reasons. */
   problems(limit = 20): { path: string; state: string; error: string }[] {
     return this.db

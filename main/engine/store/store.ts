@@ -1,7 +1,9 @@
 import { openDatabase, type Db } from './db.js';
+import { Failovers } from './failovers.js';
 import { Files } from './files.js';
 import { Folders } from './folders.js';
 import { Objects } from './objects.js';
+import { Placements } from './placements.js';
 import { JobQueue } from './queue.js';
 import { Snapshots } from './snapshots.js';
 import { StatusQueries } from './status.js';
@@ -18,6 +20,8 @@ export class Store {
   readonly queue: JobQueue;
   readonly status: StatusQueries;
   readonly uploads: Uploads;
+  readonly placements: Placements;
+  readonly failovers: Failovers;
 
   constructor(readonly db: Db) {
     this.folders = new Folders(db);
@@ -28,6 +32,8 @@ export class Store {
     this.queue = new JobQueue(db);
     this.status = new StatusQueries(db);
     this.uploads = new Uploads(db);
+    this.placements = new Placements(db);
+    this.failovers = new Failovers(db);
   }
 
   static open(path: string): Store {

@@ -1,3 +1,4 @@
+import type { PolicyOverride } from '../../../shared/model/policy.js';
 import type { Wedding } from '../../../shared/model/wedding.js';
 import type { Db } from './db.js';
 
@@ -7,6 +8,16 @@ interface WeddingRow {
   couple: string;
   date: string | null;
   source: 'folder' | 'user';
+}
+
+/** The photographer's protection settings of one wedding (schema 5). */
+export interface WeddingSettings {
+  /** Marked delivered: moves to the archive policy. */
+  delivered: boolean;
+  /** A region tag every copy must carry (e.g. `EU`), or null. */
+  residency: string | null;
+  /** The wedding's own policy or numbers, or null for what its dates say. */
+  override: PolicyOverride | null;
 }
 
 /** Weddings and the folders that belong to each. */
@@ -72,6 +83,33 @@ export class Weddings {
       path: string;
       weddingId: number;
     }[];
+  }
+
+  /** The wedding's protection settings; defaults for an unknown id. */
+  settings(id: number): WeddingSettings {
+    const row = this.db
+      .prepare(`SELECT delivered, residency, policy_override AS override FROM weddings WHERE id = ?`)
+      .get(id) as { delivered: number; residency: string | null; override: string | null } | undefined;
+    if (!row) return { delivered: false, residency: null, override: null };
+    return {
+      delivered: row.delivered === 1,
+      residency: row.residency,
+      override: row.override === null ? null : (JSON.parse(row.override) as PolicyOverride),
+    };
+  }
+
+  /** Changes some of a wedding's protection settings (checked by the caller). */
+  setSettings(id: number, change: Partial<WeddingSettings>): void {
+    const next = { ...this.settings(id), ...change };
+    const empty = next.override === null || Object.keys(next.override).length === 0;
+    this.db
+      .prepare(`UPDATE weddings SET delivered = ?, residency = ?, policy_override = ? WHERE id = ?`)
+      .run(
+        next.delivered ? 1 : 0,
+        next.residency?.trim().toUpperCase() || null,
+        empty ? null : JSON.stringify(next.override),
+        id,
+      );
   }
 
   private withFolders(row: WeddingRow): Wedding {

@@ -4,7 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cameraFixtureNames, cameraFixturesDir, generateWedding, smallWedding } from './corpus.js';
+import {
+  cameraFixtureNames,
+  cameraFixturesDir,
+  generateWedding,
+  smallWedding,
+  xmpSidecar,
+} from './corpus.js';
 import { hashTree, sha256 } from './inspect.js';
 
 const MiB = 1024 * 1024;
@@ -91,5 +97,23 @@ describe('generateWedding', () => {
       /camera fixtures are missing: expected them in .*nowhere.*cameraFixtures: false/s,
     );
     await expect(readdir(dir)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('xmpSidecar', () => {
+  it('pads to the size asked with data unique to the RAW, and carries the capture time', () => {
+    const a = xmpSidecar('DSC_000001.NEF', { rating: 3, captureTime: '2025-07-01T12:01:00', size: 2000 });
+    const b = xmpSidecar('DSC_000002.NEF', { rating: 3, captureTime: '2025-07-01T12:01:00', size: 2000 });
+    expect(Buffer.byteLength(a)).toBe(2000);
+    expect(Buffer.byteLength(b)).toBe(2000);
+    expect(a).toContain('exif:DateTimeOriginal="2025-07-01T12:01:00"');
+    expect(a).toMatch(/crs:History="[0-9a-f]{1000,}"\/>/);
+    expect(a).not.toBe(b.replace('DSC_000002', 'DSC_000001'));
+    expect(xmpSidecar('DSC_000001.NEF', { rating: 3, captureTime: '2025-07-01T12:01:00', size: 2000 })).toBe(
+      a,
+    );
+    const plain = xmpSidecar('IMG_0001.CR3', { rating: 0 });
+    expect(plain).not.toMatch(/exif:|crs:History/);
+    expect(plain).toMatch(/crs:WhiteBalance="As Shot"\/>\n <\/rdf:RDF>/);
   });
 });

@@ -99,7 +99,11 @@ export async function generateWedding(dir: string, options: WeddingOptions = {})
     await mkdir(dirname(path), { recursive: true });
     let size = p.size;
     if (p.kind === 'xmp') {
-      const body = Buffer.from(xmpSidecar(p.relPath, Math.floor(pick() * 6)));
+      const rawName = p.relPath
+        .split('/')
+        .pop()!
+        .replace(/\.xmp$/, '.CR3');
+      const body = Buffer.from(xmpSidecar(rawName, { rating: Math.floor(pick() * 6) }));
       await writeFile(path, body);
       size = body.length;
     } else {
@@ -165,8 +169,8 @@ function checkRange(name: string, [min, max]: [number, number]): void {
   }
 }
 
-/** mulberry32: a small seeded PRNG for sizes and ratings (not for bytes). */
-function seededRandom(seed: number): () => number {
+/** mulberry32: a small seeded PRNG for sizes and ratings (not for bytes); numbers in [0, 1). */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0 || 0x9e3779b9;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
@@ -177,24 +181,46 @@ function seededRandom(seed: number): () => number {
   };
 }
 
-function xmpSidecar(relPath: string, rating: number): string {
-  const raw = relPath
-    .split('/')
-    .pop()!
-    .replace(/\.xmp$/, '.CR3');
-  return `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
+/** What an XMP sidecar says besides the name of its RAW. */
+export interface SidecarOptions {
+  /** Star rating, 0 to 5. */
+  rating: number;
+  /** `exif:DateTimeOriginal`, e.g. `2025-07-01T12:00:00`; omitted: none. */
+  captureTime?: string;
+  /** Padded to this many bytes with an edit history unique to the RAW's name and capture time. */
+  size?: number;
+}
+
+/** The text of a Lightroom-style XMP sidecar for the RAW named `rawName` (e.g. `IMG_0001.CR3`). */
+export function xmpSidecar(rawName: string, o: SidecarOptions): string {
+  const exif =
+    o.captureTime === undefined
+      ? ''
+      : `
+    xmlns:exif="http://ns.adobe.com/exif/1.0/"
+    exif:DateTimeOriginal="${o.captureTime}"`;
+  const head = `<?xpacket begin="\uFEFF" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="Adobe XMP Core 7.0">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
   <rdf:Description rdf:about=""
     xmlns:xmp="http://ns.adobe.com/xap/1.0/"
-    xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/"
-    xmp:Rating="${rating}"
+    xmlns:crs="http://ns.adobe.com/camera-raw-settings/1.0/"${exif}
+    xmp:Rating="${o.rating}"
     xmp:CreatorTool="Adobe Lightroom Classic 13.0"
-    crs:RawFileName="${raw}"
+    crs:RawFileName="${rawName}"
     crs:Exposure2012="+0.35"
-    crs:WhiteBalance="As Shot"/>
+    crs:WhiteBalance="As Shot"`;
+  const tail = `/>
  </rdf:RDF>
 </x:xmpmeta>
 <?xpacket end="w"?>
 `;
+  if (o.size === undefined) return head + tail;
+  const history = (filler: string) => `
+    crs:History="${filler}"`;
+  const pad = Math.max(0, o.size - Buffer.byteLength(head + history('') + tail));
+  const filler = randomBytesFor(`xmp:${rawName}:${o.captureTime ?? ''}`, Math.ceil(pad / 2))
+    .toString('hex')
+    .slice(0, pad);
+  return head + history(filler) + tail;
 }

@@ -71,7 +71,7 @@ function GeneralForm({ settings, onSaved }: { settings: SettingsReport; onSaved:
     e.preventDefault();
     try {
       await api.post('POST /api/settings', {
-        protection: { copies: copies === 'all' ? 'all' : Number(copies) },
+        protection: { copies: copies === 'all' || copies === 'policy' ? copies : Number(copies) },
         transfer: {
           concurrency: Number(concurrency),
           bandwidthLimit: limit ? Number(limit) * 125_000 : null,
@@ -88,6 +88,7 @@ function GeneralForm({ settings, onSaved }: { settings: SettingsReport; onSaved:
       <div className="field">
         <label htmlFor="set-copies">Copies each file needs</label>
         <select id="set-copies" value={copies} onChange={(e) => setCopies(e.target.value)}>
+          <option value="policy">By wedding (protection policies)</option>
           <option value="all">One on every destination</option>
           {[1, 2, 3, 4, 5].map((n) => (
             <option key={n} value={n}>

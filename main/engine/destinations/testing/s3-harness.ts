@@ -27,6 +27,10 @@ export interface S3rverHarness extends ConformanceHarness {
   destination(bucket: string, overrides?: Partial<S3Config>, tuning?: S3Tuning): S3Destination;
   /** How many requests of each S3 call (`UploadPart`, `ListParts`, ...) s3rver received for `bucket`. */
   requestCounts(bucket: string): Promise<Record<string, number>>;
+  /** Stops the s3rver process (calls fail until `restart`); its port and data folder are kept. */
+  stop(): Promise<void>;
+  /** Starts s3rver again on the same port and data folder, stopping it first if it runs. */
+  restart(): Promise<void>;
 }
 
 /**
@@ -91,6 +95,8 @@ export function s3Harness(): S3rverHarness {
       if (!res.ok) throw new Error(`s3rver request counts: HTTP ${res.status}`);
       return (await res.json()) as Record<string, number>;
     },
+    stop: () => running().stop(),
+    restart: () => running().restart(),
 
     async setup() {
       dir = await mkdtemp(join(tmpdir(), 'keepsake-s3rver-'));

@@ -1,4 +1,5 @@
-import type { Clock } from '../../clock.js';
+import { localUtcOffsetMinutes, type Clock } from '../../clock.js';
+import { limitAt, type LimitInForce, type TransferLimits } from './bandwidth-schedule.js';
 
 export interface BandwidthOptions {
   /**
@@ -6,15 +7,23 @@ export interface BandwidthOptions {
    * Default: the larger of 64 KiB and 100 ms worth of the rate.
    */
   burstBytes?: number;
+  /**
+   * The limit in force at a moment and when it next changes (see bandwidth-schedule.ts). When given,
+   * it overrides the rate: asked again at an acquire once its answer expires, and at least every second.
+   */
+  schedule?: (nowMs: number) => LimitInForce;
 }
 
 const minBurst = 64 * 1024;
+/** A schedule's answer is trusted for at most this long (daylight-saving changes move its edges). */
+const recheckMs = 1000;
 
 /**
  * A token bucket over bytes, shared by every upload it paces: one limiter given to all destinations
  * makes a global limit. Waiters are served first come, first served, so a big upload cannot starve a
  * small one. Time comes from the Clock (it awaits `clock.sleep`), so ManualClock tests are exact.
- * `setRate` changes the limit at once, also for uploads already waiting (a schedule can open or close it).
+ * `setRate` changes the limit at once, also for uploads already waiting. With a `schedule` the limiter
+ * follows it by itself: a window's limit applies from its first millisecond, to waiting uploads too.
  */
 export class BandwidthLimiter {
   private rate: number | null;
@@ -22,14 +31,16 @@ export class BandwidthLimiter {
   private last: number;
   private queue: Promise<void> = Promise.resolve();
   private readonly wakers = new Set<AbortController>();
+  /** When the schedule must be asked again; Infinity without a schedule. */
+  private recheckAt = Infinity;
 
   constructor(
     private readonly clock: Clock,
     bytesPerSecond: number | null,
     private readonly opts: BandwidthOptions = {},
   ) {
-    this.rate = checkRate(bytesPerSecond);
     this.last = clock.now();
+    this.rate = checkRate(opts.schedule ? this.ask(this.last) : bytesPerSecond);
     this.tokens = this.burst;
   }
 
@@ -44,7 +55,10 @@ export class BandwidthLimiter {
     return Math.max(minBurst, Math.round((this.rate ?? 0) / 10));
   }
 
-  /** Changes the limit (null: unlimited); waiting uploads re-plan with the new rate immediately. */
+  /**
+   * Changes the limit (null: unlimited); waiting uploads re-plan with the new rate immediately.
+   * With a schedule, it holds until the schedule is next asked (within a second).
+   */
   setRate(bytesPerSecond: number | null): void {
     this.refill();
     this.rate = checkRate(bytesPerSecond);
@@ -54,6 +68,7 @@ export class BandwidthLimiter {
 
   /** Resolves when `bytes` may be sent; rejects with the signal's reason if it is aborted first. */
   take(bytes: number, signal?: AbortSignal): Promise<void> {
+    this.followSchedule();
     if (this.rate === null) return Promise.resolve();
     const turn = this.queue.then(() => this.consume(bytes, signal));
     this.queue = turn.catch(() => undefined);
@@ -64,6 +79,7 @@ export class BandwidthLimiter {
     let left = bytes;
     while (left > 0) {
       signal?.throwIfAborted();
+      this.followSchedule();
       if (this.rate === null) return;
       this.refill();
       const piece = Math.min(left, this.burst);
@@ -73,8 +89,26 @@ export class BandwidthLimiter {
         left -= piece;
         continue;
       }
-      await this.wait(Math.ceil(((piece - this.tokens) * 1000) / this.rate), signal);
+      const ms = Math.ceil(((piece - this.tokens) * 1000) / this.rate);
+      // Wake when the schedule may change the limit, then re-plan with the limit in force.
+      await this.wait(Math.max(1, Math.min(ms, this.recheckAt - this.clock.now())), signal);
     }
+  }
+
+  /** Applies the schedule's limit once its last answer has expired: a comparison otherwise. */
+  private followSchedule(): void {
+    const now = this.clock.now();
+    if (now < this.recheckAt) return;
+    const limit = this.ask(now);
+    if (limit !== this.rate) this.setRate(limit);
+  }
+
+  /** The schedule's limit at `now`; notes when to ask again. */
+  private ask(now: number): number | null {
+    if (!this.opts.schedule) return this.rate;
+    const { limit, until } = this.opts.schedule(now);
+    this.recheckAt = Math.min(until ?? Infinity, now + recheckMs);
+    return limit;
   }
 
   private refill(): void {
@@ -108,4 +142,26 @@ function checkRate(bytesPerSecond: number | null): number | null {
     );
   }
   return bytesPerSecond;
+}
+
+/**
+ * The one limiter for all uploads from the config's `transfer` section: it follows
+ * `bandwidthSchedule` in local time (`offsetFn` gives the wall clock's offset from UTC, in minutes)
+ * and `bandwidthLimit` outside its windows. Undefined when neither limits anything.
+ */
+export function bandwidthLimiterFor(
+  transfer: TransferLimits,
+  clock: Clock,
+  offsetFn: (ms: number) => number = localUtcOffsetMinutes,
+): BandwidthLimiter | undefined {
+  const windows = transfer.bandwidthSchedule ?? [];
+  if (windows.length === 0) {
+    return transfer.bandwidthLimit === null
+      ? undefined
+      : new BandwidthLimiter(clock, transfer.bandwidthLimit);
+  }
+  if (transfer.bandwidthLimit === null && windows.every((w) => w.limit === null)) return undefined;
+  return new BandwidthLimiter(clock, transfer.bandwidthLimit, {
+    schedule: (now) => limitAt(transfer, now, offsetFn(now)),
+  });
 }

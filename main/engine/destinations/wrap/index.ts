@@ -8,7 +8,14 @@ import { withThrottle } from './throttled.js';
 
 export { BandwidthLimiter, type BandwidthOptions } from './bandwidth.js';
 export { DestinationMetrics, type CallStats, type FailureRecord, type MetricsSnapshot } from './metrics.js';
-export { MeteredDestination, withMetrics } from './metered.js';
+export { withMetrics } from './metered.js';
+export {
+  ObservedDestination,
+  withObserver,
+  type CallObserver,
+  type CallOutcome,
+  type OutcomePhase,
+} from './observed.js';
 export type { DestinationMethod } from './methods.js';
 export {
   RetryingDestination,

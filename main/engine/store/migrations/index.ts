@@ -2,6 +2,7 @@ import m001 from './001-initial.js';
 import m002 from './002-uploads.js';
 import m003 from './003-audit.js';
 import m004 from './004-ciphertexts.js';
+import m005 from './005-protection.js';
 
 /** Migrations in order; schema version N is reached by applying the first N. Never edit a shipped one. */
-export const migrations: readonly string[] = [m001, m002, m003, m004];
+export const migrations: readonly string[] = [m001, m002, m003, m004, m005];

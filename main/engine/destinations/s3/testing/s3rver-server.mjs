@@ -292,4 +292,8 @@ server.middleware.splice(server.middleware.length - 1, 0, multipartExtensions);
 server.middleware.unshift(countRequests);
 
 const { address, port } = await server.run();
+// Node closes idle keep-alive sockets after 5 s; a request the SDK sends on one at that moment gets
+// "socket hang up". Real S3 keeps them for about 20 s; so does this test server, to avoid that race.
+server.httpServer.keepAliveTimeout = 20_000;
+server.httpServer.headersTimeout = 21_000;
 if (!values.silent) console.log(`s3rver listening on ${address}:${port}`);
