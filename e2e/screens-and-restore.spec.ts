@@ -127,6 +127,22 @@ test('wedding detail: folders, previews from the photos, copies and snapshots', 
   await shot(page, 'wedding');
   await page.getByRole('button', { name: 'Verify now' }).click();
   await expect(page.locator('.verify [role=status]')).toContainText('all intact');
+
+  // The wedding's protection policy, from the engine, and a change saved through the API.
+  const policy = page.getByTestId('policy-summary');
+  await expect(policy).toContainText('Wedding-day critical');
+  await expect(policy).toContainText('files were ingested today');
+  await expect(policy).toContainText('Below targetNone');
+  await page.getByRole('checkbox', { name: /Delivered/ }).check();
+  await page.getByRole('button', { name: 'Save protection' }).click();
+  await expect(
+    page.getByRole('form', { name: 'Change this wedding’s protection' }).getByRole('status'),
+  ).toContainText('Saved: Wedding-day critical. 8 files will be placed again under it.');
+  const saved = await apiGet<{ settings: { delivered: boolean } }>(
+    agent,
+    `/api/weddings/${await weddingId('Smith & Jones')}/policy`,
+  );
+  expect(saved.settings.delivered).toBe(true);
 });
 
 test('restore: three files chosen in a snapshot come back byte-identical and verified', async () => {

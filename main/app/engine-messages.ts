@@ -1,15 +1,10 @@
-// The messages between the shell and the engine's process (utilityProcess postMessage / parentPort).
+// The messages between the shell and the engine's process (utilityProcess postMessage / parentPort),
+// except the secret requests (main/engine/secrets/protocol.ts, through engine-boundary.ts).
 // Plain data and zod only: engine-host.ts, which runs inside the engine's process, imports this too.
 import { z } from 'zod';
 
 /** Shell -> engine: finish in-flight work and exit (what SIGTERM does; also works on Windows). */
 export const STOP_MESSAGE = { type: 'keepsake:stop' } as const;
-
-/** Shell -> engine: the credentials file's content, decrypted from the OS keychain (see credential-vault.ts). */
-export interface CredentialsMessage {
-  type: 'keepsake:credentials';
-  content: string;
-}
 
 const notificationSchema = z.object({
   incident: z.string().min(1).max(500),
@@ -24,12 +19,12 @@ const notificationSchema = z.object({
 });
 
 /**
- * Engine -> shell: a notification for the desktop (from the engine's NotificationCenter, through a
- * notifier that posts to the parent), or the credentials file's new content to seal in the keychain.
+ * Engine -> shell: a notification for the desktop, from the engine's NotificationCenter through its
+ * ShellNotifier (main/engine/notify/shell-notifier.ts). Secret requests have their own schema
+ * (main/engine/secrets/protocol.ts, answered by secret-server.ts).
  */
 export const engineMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('keepsake:notification'), notification: notificationSchema }),
-  z.object({ type: z.literal('keepsake:credentials-changed'), content: z.string().max(1_000_000) }),
 ]);
 
 /** A validated message from the engine. */

@@ -45,10 +45,10 @@ export interface EngineProcessOptions {
   /** Deaths older than this no longer count against the restart budget (default 10 min). */
   restartWindowMs?: number;
   /**
-   * What to hand to each new engine before it starts work: extra environment and a first message (the
-   * decrypted credentials, see credential-vault.ts). Undefined: nothing.
+   * What to hand to each new engine (`run`) before it starts work: extra environment (KEEPSAKE_SHELL,
+   * KEEPSAKE_SECRETS, see main.ts) and optionally a first message. Undefined: nothing.
    */
-  handover?: () => { env: Record<string, string>; message: unknown } | undefined;
+  handover?: () => { env: Record<string, string>; message?: unknown } | undefined;
   /** Each line the engine prints (for the log file). */
   log?: (line: string) => void;
   platform?: NodeJS.Platform;
@@ -122,7 +122,7 @@ export class EngineProcess extends EventEmitter<EngineProcessEvents> {
     try {
       const handover = this.opts.handover?.();
       const run = this.spawn(['run', '--port', '0', '--secret-file', secretFile], handover?.env);
-      if (handover) run.child.postMessage(handover.message);
+      if (handover?.message !== undefined) run.child.postMessage(handover.message);
       this.child = run.child;
       this.exited = run.exited;
       let code: number | undefined;
@@ -153,7 +153,7 @@ export class EngineProcess extends EventEmitter<EngineProcessEvents> {
     return this.conn;
   }
 
-  /** Posts a message to the engine's process (e.g. credentials, once the engine takes them). */
+  /** Posts a message to the engine's process (the answers to its secret requests); dropped while none runs. */
   post(message: unknown): void {
     this.child?.postMessage(message);
   }

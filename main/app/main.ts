@@ -22,10 +22,9 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { appIconPng } from './app-icon.js';
 import { authorizeSession } from './connection.js';
-import { CredentialVault } from './credential-vault.js';
 import { EngineClient } from './engine-client.js';
-import { defaultHome } from './engine-boundary.js';
-import { parseEngineMessage } from './engine-messages.js';
+import { defaultHome, SECRETS_ENV, SHELL_ENV } from './engine-boundary.js';
+import { engineInbox } from './engine-inbox.js';
 import { EngineProcess } from './engine-process.js';
 import { registerDesktopIpc } from './ipc.js';
 import { claimSingleInstance, quitCleanly } from './lifecycle.js';
@@ -33,8 +32,11 @@ import { launchedHidden, LoginItem } from './login-item.js';
 import { DesktopNotifier } from './notifications.js';
 import { pauseDeadline, PauseController } from './pause.js';
 import { shellPaths } from './paths.js';
+import { migratePlaintextSecrets, plaintextSecretsExist } from './secret-migration.js';
+import { SecretServer } from './secret-server.js';
 import { guardContents, guardSession } from './security.js';
 import { StatusFeed } from './status-feed.js';
+import { KeychainVault } from './keychain-vault.js';
 import { TrayController } from './tray.js';
 import { MainWindow } from './window.js';
 
@@ -93,18 +95,65 @@ async function start(): Promise<void> {
     ),
   );
 
-  const vault = new CredentialVault(safeStorage, defaultHome());
+  // Cloud credentials and repository keys: in the OS keychain (the vault), never in plain files, when
+  // it works. Plain files the headless engine wrote are moved in first; without a keychain they stay
+  // as the headless engine keeps them (owner-only), and the user is told so (docs/DESKTOP.md).
+  const home = defaultHome();
+  const log = engineLog();
+  const vault = KeychainVault.forHome(safeStorage, app.getPath('userData'), home);
+  const keychain = vault.available();
+  const migrate = async () => {
+    const r = await migratePlaintextSecrets(home, vault).catch((err: unknown) => ({
+      moved: [],
+      problems: [`moving secrets into the system keychain failed: ${(err as Error).message}`],
+    }));
+    if (r.moved.length > 0) log(`shell: moved ${r.moved.join(', ')} into the system keychain`);
+    for (const p of r.problems) log(`shell: ${p}`);
+    return r;
+  };
+  if (keychain) {
+    const r = await migrate();
+    if (r.problems.length > 0)
+      void dialog.showMessageBox({
+        type: 'warning',
+        message: 'Some secrets were not moved into the system keychain',
+        detail: r.problems.join('\n\n'),
+      });
+  } else {
+    const sealed = (() => {
+      try {
+        return vault.names().length > 0;
+      } catch {
+        return false;
+      }
+    })();
+    const why = `Keepsake cannot use the system keychain: ${vault.unavailableReason()}.`;
+    log(`shell: ${why} Secrets stay in owner-only files in ${home}.`);
+    if (plaintextSecretsExist(home) || sealed)
+      void dialog.showMessageBox({
+        type: 'warning',
+        message: 'Your cloud keys are not in the system keychain',
+        detail: sealed
+          ? `${why} The cloud keys and backup key kept there cannot be read until it works again.`
+          : `${why} Your cloud keys and backup key stay in files in ${home} that only your user account can read, as with the command-line agent.`,
+      });
+  }
   const engine = new EngineProcess({
     fork: (modulePath, args, options) => utilityProcess.fork(modulePath, args, options),
     hostPath: shellPaths.engineHost,
     cliPath: shellPaths.engineCli,
     env: engineEnv(),
-    log: engineLog(),
-    handover: () => {
-      const message = vault.available() && vault.hasSealed() ? vault.handover() : undefined;
-      return message ? { env: { KEEPSAKE_CREDENTIALS_FROM: 'parent' }, message } : undefined;
-    },
+    log,
+    handover: () => ({ env: { [SHELL_ENV]: '1', ...(keychain ? { [SECRETS_ENV]: 'shell' } : {}) } }),
   });
+  const secrets = keychain
+    ? new SecretServer({
+        vault,
+        post: (m) => engine.post(m),
+        onMiss: migrate,
+        log: (l) => log(`shell: ${l}`),
+      })
+    : undefined;
   const client = () => {
     const conn = engine.connection;
     if (!conn) throw new Error('the engine is not running (it may be restarting)');
@@ -223,12 +272,14 @@ async function start(): Promise<void> {
       `${err.message}\n\nDetails are in ${join(app.getPath('logs'), 'engine.log')}.`,
     );
   });
-  engine.on('message', (raw) => {
-    const message = parseEngineMessage(raw);
-    if (message?.type === 'keepsake:notification')
-      void notifier.notify(message.notification).catch(() => undefined);
-    if (message?.type === 'keepsake:credentials-changed' && vault.available()) vault.store(message.content);
-  });
+  engine.on(
+    'message',
+    engineInbox({
+      ...(secrets ? { secrets } : {}),
+      notify: (notification) => void notifier.notify(notification).catch(() => undefined),
+      log: (l) => log(`shell: ${l}`),
+    }),
+  );
 
   await engine.start().catch((err: unknown) => engine.emit('failed', err as never));
 }

@@ -54,6 +54,11 @@ export interface EngineOptions {
    * home, FileKeyCache). The desktop shell passes one backed by the OS keychain.
    */
   keys?: KeyCache;
+  /**
+   * Where cloud destinations' stored credentials are read (default: the home's owner-only
+   * credentials.json, CredentialStore). The desktop shell's come from the OS keychain.
+   */
+  credentials?: Pick<CredentialStore, 'get'>;
   /** The photographer's offset from UTC in minutes (default: this computer's time zone). */
   utcOffsetMinutes?: number;
 }
@@ -79,6 +84,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly raw = new Map<string, Destination>();
   /** Health of every destination: circuit breakers fed by every call, plus probes. */
   readonly monitor: HealthMonitor;
+  /** Where stored credentials of cloud destinations are read (a file headless, the keychain under the shell). */
+  readonly credentials: Pick<CredentialStore, 'get'>;
   /** The append-only record of backups, verifications, restores and destination changes. */
   readonly audit: AuditLog;
   /** Sends one message per incident (destination down, wedding below target, verify failure). */
@@ -100,7 +107,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     super();
     this.clock = opts.clock ?? systemClock;
     this.store = Store.open(databaseFile(home));
-    const credentials = new CredentialStore(home);
+    const credentials = (this.credentials = opts.credentials ?? new CredentialStore(home));
     const keys = opts.keys ?? new FileKeyCache(home);
     this.monitor = new HealthMonitor(this.clock);
     this.audit = new AuditLog(this.store.db, this.clock);
@@ -125,7 +132,10 @@ export class Engine extends EventEmitter<EngineEvents> {
           concurrency: Math.max(4, config.transfer.concurrency * 2),
           metrics,
           ...(bandwidth ? { bandwidth } : {}),
-          retry: d.kind === 'local' ? { maxAttempts: 2 } : {},
+          retry: {
+            ...(d.kind === 'local' ? { maxAttempts: 2 } : {}),
+            giveUp: () => this.monitor.health(d.name)?.state === 'down',
+          },
         });
         return new Repository(
           wrapped,
@@ -297,6 +307,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.scheduler.setPaused(paused);
   }
 
+  /** Looks at the queue again now: work was queued outside the scheduler (a wedding's settings changed). */
+  wake(): void {
+    this.scheduler.wake();
+  }
+
   /** "Protect now": rescans every folder at once and wakes the scheduler. */
   async backupNow(): Promise<{ queued: number }> {
     const r = await this.scan();
@@ -384,7 +399,13 @@ export class Engine extends EventEmitter<EngineEvents> {
         if (this.copiesOf(this.store.files.byId(file.id)?.hash ?? null) > 0)
           this.intake.snapshotSoon(file.weddingId);
         const waiting = outcome.errors.every((e) => ['unavailable', 'full'].includes(errorKind(e)));
-        return { ok: false, error: message, retryInMs: retryDelay(job.attempts, waiting ? 30_000 : 15_000) };
+        // An upload in flight on a destination that went down is placed elsewhere at once (failover).
+        const targets = () =>
+          this.planner.plan(file.weddingId, null, file.size).placement.targets.map((t) => t.destination);
+        const retryInMs =
+          this.failover.retryInMs(outcome.errors, targets) ??
+          retryDelay(job.attempts, waiting ? 30_000 : 15_000);
+        return { ok: false, error: message, retryInMs };
       }
     }
   }

@@ -2,7 +2,13 @@ import type { AuditEvent } from '../model/audit.js';
 import type { CostReport, RetrievalEstimate, RetrievalSpeed } from '../model/cost.js';
 import type { DestinationKind, DestinationSummary } from '../model/destination.js';
 import type { FileRecord } from '../model/file.js';
-import type { DestinationHealth, EffectivePolicy, PolicyName, ProtectionRule } from '../model/policy.js';
+import type {
+  DestinationHealth,
+  EffectivePolicy,
+  PolicyName,
+  PolicyOverride,
+  ProtectionRule,
+} from '../model/policy.js';
 import type { Manifest, SnapshotRef } from '../model/snapshot.js';
 import type { StatusReport } from '../model/status.js';
 import type { Wedding } from '../model/wedding.js';
@@ -10,8 +16,10 @@ import type { Wedding } from '../model/wedding.js';
 /**
  * The whole contract between the engine's local API and the UI: every request, response and live
  * event. The UI depends on nothing else. All routes live under /api and need the per-run secret.
- * Routes listed under "not served yet" are designed here and used by the UI, which shows a "not
- * available yet" state while the engine answers them with 404.
+ * A route the engine does not serve answers 404 `no route …`; the UI then shows "not available yet".
+ * Routes that change folders, destinations or settings save the config and replace the running engine
+ * before they answer (requests meanwhile wait); a refused change is a 400 whose message says what to
+ * fix, and leaves the config and the engine as they were.
  */
 export interface ApiRoutes {
   'GET /api/status': { response: StatusReport };
@@ -37,15 +45,26 @@ export interface ApiRoutes {
   'GET /api/health': { response: DestinationHealthReport[] };
   'GET /api/cost': { response: CostReport };
   'GET /api/audit': { response: AuditEvent[] };
-
-  // Not served yet: the engine has no method for these (see renderer/README.md).
-  'POST /api/folders': { body: NewFolder; response: WatchedFolder[] };
-  'POST /api/folders/remove': { body: { path: string }; response: WatchedFolder[] };
-  'POST /api/destinations': { body: NewDestination; response: DestinationSummary };
-  'POST /api/destinations/update': { body: DestinationUpdate; response: DestinationSummary };
-  'POST /api/destinations/remove': { body: { name: string }; response: { removed: string } };
-  'POST /api/cost/retrieval': { body: RetrievalQuery; response: RetrievalEstimate };
+  /** A wedding's protection policy now, its settings and how far it is from its target. */
   'GET /api/weddings/:id/policy': { response: WeddingPolicy };
+  /** Changes a wedding's settings (400 with the reason when refused); its files are placed again. */
+  'POST /api/weddings/:id/policy': { body: WeddingPolicyChange; response: WeddingPolicy };
+
+  /** Watches a folder (it must exist and not overlap a destination); answers the folders watched now. */
+  'POST /api/folders': { body: NewFolder; response: WatchedFolder[] };
+  /** Stops watching a folder; what was backed up stays in the destinations. */
+  'POST /api/folders/remove': { body: { path: string }; response: WatchedFolder[] };
+  /**
+   * Adds a destination once it answers and passes the connection test (400 saying what failed
+   * otherwise); encrypted by default on clouds. A new key's recovery key is in the answer, this once.
+   */
+  'POST /api/destinations': { body: NewDestination; response: AddedDestination };
+  'POST /api/destinations/update': { body: DestinationUpdate; response: DestinationSummary };
+  /** Stops backing up to a destination; nothing stored there is deleted. Its stored credentials go. */
+  'POST /api/destinations/remove': { body: { name: string }; response: { removed: string } };
+  /** What getting archived data back from a destination would cost and how long it takes. */
+  'POST /api/cost/retrieval': { body: RetrievalQuery; response: RetrievalEstimate };
+  /** Changes settings (the config's checks apply: 400 with the key and the reason); answers them after. */
   'POST /api/settings': { body: SettingsUpdate; response: SettingsReport };
 }
 
@@ -121,6 +140,24 @@ export interface NewDestination {
   /** Access key id / account name and secret, when the credentials are to be stored. */
   accessKeyId?: string;
   secretAccessKey?: string;
+  /** Encrypt what is stored there (default: yes for clouds, no for local folders). */
+  encrypt?: boolean;
+  /**
+   * For an encrypted destination: the passphrase of a new key (the first encrypted destination; at
+   * least 12 characters), or of the encrypted repository already there. Never stored or sent back.
+   */
+  passphrase?: string;
+}
+
+/** A destination just added. */
+export interface AddedDestination extends DestinationSummary {
+  encrypted: boolean;
+  /**
+   * The recovery key of a new encryption key, shown this once to print or write down: with it the
+   * backups open when the passphrase is forgotten. Absent when the destination reuses the key of the
+   * other encrypted destinations (their recovery key still works) or is not encrypted.
+   */
+  recoveryKey?: string;
 }
 
 export interface DestinationUpdate {
@@ -157,8 +194,13 @@ export interface RestoreBody {
 }
 
 export interface RestoreSummary {
+  /** The snapshot that comes first (the newest, or that of `from`), and the destination it is on. */
   snapshot: SnapshotRef;
   from: string;
+  /** Every snapshot merged (each destination's manifest lists only the files it holds), first `snapshot`. */
+  merged?: { destination: string; snapshot: SnapshotRef }[];
+  /** Destinations whose snapshots could not be listed: files only they hold were not restored. */
+  unreachable?: { destination: string; reason: string }[];
   restored: number;
   bytes: number;
   existing: string[];
@@ -210,8 +252,44 @@ export interface RetrievalQuery {
 export interface WeddingPolicy {
   weddingId: number;
   policy: EffectivePolicy;
-  /** Destinations its files must be on; the others are "not required by policy". */
+  /**
+   * Where a file of this wedding is placed now (copies it already has elsewhere still count); the
+   * other destinations are "not required by policy".
+   */
   requiredDestinations: string[];
+  /** The photographer's settings of this wedding. */
+  settings: WeddingPolicySettings;
+  /** How policies decide copies (`protection.copies`): per wedding, on `all` destinations, or N. */
+  mode: 'policy' | 'all' | number;
+  /** Live files of the wedding. */
+  files: number;
+  /** Files whose usable copies do not meet the policy now. */
+  belowTarget: number;
+  /** Why the policy cannot be met with the destinations there are now, or null when it can. */
+  shortfall: string | null;
+  /** Files queued to be placed again after a change (POST only). */
+  requeued?: number;
+}
+
+/** A wedding's own protection settings. */
+export interface WeddingPolicySettings {
+  /** Marked delivered: the archive policy applies (unless a policy is set). */
+  delivered: boolean;
+  /** Region tag every copy must carry (e.g. `EU`), or null. */
+  residency: string | null;
+  /** The wedding's own policy or numbers, or null when its dates decide. */
+  override: PolicyOverride | null;
+}
+
+/**
+ * A change to a wedding's settings; fields left out stay as they are. `policy: 'auto'` and
+ * `copies: null` go back to what the dates and the policy say; `residency: null` removes it.
+ */
+export interface WeddingPolicyChange {
+  policy?: PolicyName | 'auto';
+  copies?: number | null;
+  delivered?: boolean;
+  residency?: string | null;
 }
 
 /** The policies section of the config: what each policy requires and when it applies. */

@@ -11,15 +11,15 @@ import type {
   WeddingDetail,
 } from '../../../shared/api/contract.js';
 import type { DestinationSummary } from '../../../shared/model/destination.js';
-import type { Manifest } from '../../../shared/model/snapshot.js';
+import type { Manifest, ManifestEntry, SnapshotRef } from '../../../shared/model/snapshot.js';
 import { slugify } from '../catalog/wedding-name.js';
-import { CredentialStore } from '../config/credentials.js';
 import { destinationSchema, type DestinationConfig } from '../config/schema.js';
 import { costReport } from '../cost/report.js';
 import { describeLocation } from '../destinations/factory.js';
 import type { Engine } from '../engine.js';
+import { applyChange, changeWeddingSettings, policyReport } from '../protection/wedding-settings.js';
 import type { Repository } from '../repo/repository.js';
-import { findSnapshot } from '../restore/restorer.js';
+import { mergeSnapshots, SnapshotNotFoundError } from '../restore/merge.js';
 import { testDestination } from '../setup/destinations.js';
 
 /** An API failure with its HTTP status; the message is shown to the user. */
@@ -44,7 +44,7 @@ const restoreBody = z.object({
     .optional(),
 });
 /** A destination being added, as the UI sends it: checked against the config's own schema below. */
-const newDestination = z.object({
+export const newDestination = z.object({
   name: z.string().min(1),
   kind: z.enum(['local', 's3', 'b2', 'wasabi', 'gcs', 'azure']),
   path: z.string().optional(),
@@ -117,20 +117,23 @@ function weddingOf(engine: Engine, path: string) {
   return wedding;
 }
 
-/** A snapshot's manifest from the first destination that has it; 404 when none does. */
+/**
+ * A snapshot's files over every destination (mergeSnapshots: each lists only what it holds), as the
+ * restore of that snapshot would restore them; 404 when no destination has it.
+ */
 async function readSnapshot(
   repos: Repository[],
   slug: string,
   id: string,
-): Promise<{ repo: Repository; manifest: Manifest; ref: Awaited<ReturnType<typeof findSnapshot>>['ref'] }> {
-  let found;
+): Promise<{ repo: Repository; manifest: Manifest; ref: SnapshotRef }> {
+  let view;
   try {
-    found = await findSnapshot(repos, slug, id);
+    view = await mergeSnapshots(repos, slug, { id });
   } catch (err) {
-    throw new HttpError(404, (err as Error).message);
+    if (err instanceof SnapshotNotFoundError) throw new HttpError(404, err.message);
+    throw err;
   }
-  const { manifest } = await found.repo.readManifest(found.ref.key);
-  return { repo: found.repo, manifest, ref: found.ref };
+  return { repo: view.parts[0]!.repo, manifest: view.manifest, ref: view.parts[0]!.ref };
 }
 
 /** Every snapshot of a wedding over all destinations, one entry per id, newest first. */
@@ -149,19 +152,30 @@ async function snapshotListing(repos: Repository[], slug: string): Promise<Snaps
   return [...byId.values()].sort((a, b) => (a.id < b.id ? 1 : -1));
 }
 
-/** The distinct contents one path had over the wedding's snapshots, newest first. */
+/**
+ * The distinct contents one path had over the wedding's snapshots, newest first. Each destination's
+ * manifest of a snapshot lists only the files it holds: they are read in turn until one lists the path.
+ */
 async function fileVersions(repos: Repository[], slug: string, path: string): Promise<FileVersion[]> {
   const versions = new Map<string, FileVersion>();
-  for (const snap of await snapshotListing(repos, slug)) {
-    let manifest: Manifest | undefined;
-    for (const repo of repos.filter((r) => snap.destinations.includes(r.name))) {
-      manifest = await repo.readManifest(snap.key).then(
+  const byId = new Map<string, { repo: Repository; key: string }[]>();
+  await Promise.all(
+    repos.map(async (repo) => {
+      for (const ref of await repo.listSnapshots(slug).catch(() => []))
+        byId.set(ref.id, [...(byId.get(ref.id) ?? []), { repo, key: ref.key }]);
+    }),
+  );
+  for (const id of [...byId.keys()].sort().reverse()) {
+    let e: ManifestEntry | undefined;
+    const parts = byId.get(id)!.sort((a, b) => repos.indexOf(a.repo) - repos.indexOf(b.repo));
+    for (const { repo, key } of parts) {
+      const manifest = await repo.readManifest(key).then(
         (m) => m.manifest,
         () => undefined,
       );
-      if (manifest) break;
+      e = manifest?.files.find((f) => f.path === path);
+      if (e) break;
     }
-    const e = manifest?.files.find((f) => f.path === path);
     if (!e) continue;
     const v = versions.get(e.sha256) ?? {
       path,
@@ -171,7 +185,7 @@ async function fileVersions(repos: Repository[], slug: string, path: string): Pr
       captureTime: e.captureTime,
       snapshots: [],
     };
-    v.snapshots.push(snap.id);
+    v.snapshots.push(id);
     versions.set(e.sha256, v);
   }
   if (versions.size === 0) throw new HttpError(404, `no snapshot of this wedding holds ${path}`);
@@ -221,7 +235,7 @@ async function probe(
 }
 
 /** A destination config from what the UI sent, checked by the config schema, with its secret if given. */
-function proposedDestination(d: z.infer<typeof newDestination>): {
+export function proposedDestination(d: z.infer<typeof newDestination>): {
   config: DestinationConfig;
   secret?: { kind: 's3'; accessKeyId: string; secretAccessKey: string };
 } {
@@ -331,7 +345,7 @@ export async function handleApi(
         protection: { copies: c.protection.copies },
         transfer: { concurrency: c.transfer.concurrency, bandwidthLimit: c.transfer.bandwidthLimit },
         watch: { stableMs: c.watch.stableMs },
-        policies: null,
+        policies: c.policies,
         bandwidthSchedule: null,
         notifications: null,
       } satisfies SettingsReport;
@@ -346,7 +360,7 @@ export async function handleApi(
         dest = found;
         secret =
           found.kind !== 'local' && found.credentials === 'stored'
-            ? new CredentialStore(engine.home).get(found.name)
+            ? engine.credentials.get(found.name)
             : undefined;
       } else {
         const p = proposedDestination(b.destination);
@@ -373,11 +387,6 @@ export async function handleApi(
       })) satisfies Response<'GET /api/destinations'>;
     case 'POST /api/backup-now':
       return (await engine.backupNow()) satisfies Response<'POST /api/backup-now'>;
-    case 'POST /api/pause': {
-      const { paused } = parse(z.object({ paused: z.boolean() }), body);
-      engine.setPaused(paused);
-      return { paused } satisfies Response<'POST /api/pause'>;
-    }
     case 'POST /api/restore': {
       const r = parse(restoreBody, body);
       const { snapshot, include, overwrite, from, rehydrate, ...rest } = r;
@@ -429,6 +438,23 @@ export async function handleApi(
       return costReport(engine.store, engine.config, engine.clock.now()) satisfies Response<'GET /api/cost'>;
     case 'GET /api/audit':
       return engine.audit.query({ limit: 500 }) satisfies Response<'GET /api/audit'>;
+    case 'GET /api/weddings/:id/policy': {
+      const { id } = weddingOf(engine, path);
+      return {
+        ...policyReport(engine, id),
+        weddingId: id,
+      } satisfies Response<'GET /api/weddings/:id/policy'>;
+    }
+    case 'POST /api/weddings/:id/policy': {
+      // The same checks as `keepsake policy set`; the wedding's files are then placed under its new policy.
+      const { id } = weddingOf(engine, path);
+      const next = applyChange(engine.store.weddings.settings(id), body);
+      if (!next.ok) throw new HttpError(400, next.message);
+      return {
+        ...changeWeddingSettings(engine, id, next.settings),
+        weddingId: id,
+      } satisfies Response<'POST /api/weddings/:id/policy'>;
+    }
     default:
       throw new HttpError(404, `no route ${method} ${path}`);
   }

@@ -1,8 +1,11 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ApiEvent } from '../../../shared/api/contract.js';
-import type { Engine } from '../engine.js';
+import type { BackupOutcome } from '../pipeline/backup-file.js';
+import { Engine } from '../engine.js';
+import { EngineHost } from '../host/engine-host.js';
 import { ApiGuard } from './guard.js';
+import { hostRoute } from './routes-config.js';
 import { handleApi, HttpError } from './routes.js';
 import { securityHeaders, serveStatic } from './static.js';
 
@@ -17,16 +20,28 @@ export interface ApiServerOptions {
  * The engine's local API and UI server (Kopia's design): one HTTP server on 127.0.0.1 serving the
  * JSON API under /api, a server-sent event stream at /api/events and the built UI, all behind the
  * per-run secret and the Host/Origin checks of ApiGuard. The desktop shell loads the same URL.
+ * Requests reach the engine through the EngineHost, so they keep working while a config change
+ * replaces it, and the event stream carries the events of each engine in turn on the same connection.
  */
 export class ApiServer {
   readonly guard = new ApiGuard();
   private readonly server: Server;
   private readonly streams = new Set<ServerResponse>();
+  private readonly onFile = (path: string, outcome: BackupOutcome) => {
+    this.broadcast({ type: 'file', path, outcome: outcome.kind });
+    this.sendStatus();
+  };
+  private readonly onProblem = (message: string) => this.broadcast({ type: 'problem', message });
+  private readonly onEngine = () => this.sendStatus();
 
+  private readonly host: EngineHost;
+
+  /** `source`: the host of the running engine, or an engine of the caller's own (adopted by a host). */
   constructor(
-    private readonly engine: Engine,
+    source: EngineHost | Engine,
     private readonly opts: ApiServerOptions,
   ) {
+    this.host = source instanceof Engine ? EngineHost.adopt(source) : source;
     this.server = createServer((req, res) => void this.handle(req, res));
   }
 
@@ -35,6 +50,9 @@ export class ApiServer {
       this.server.once('error', reject);
       this.server.listen(this.opts.port ?? 0, '127.0.0.1', () => resolve());
     });
+    this.host.on('file', this.onFile);
+    this.host.on('problem', this.onProblem);
+    this.host.on('engine', this.onEngine);
     const port = (this.server.address() as AddressInfo).port;
     this.guard.setPort(port);
     return { port, url: `http://127.0.0.1:${port}/` };
@@ -46,7 +64,21 @@ export class ApiServer {
     for (const res of this.streams) res.write(frame);
   }
 
+  /** Sends the status now (after a file, or once a new engine took over) to every open stream. */
+  private sendStatus(): void {
+    if (this.streams.size === 0) return;
+    void this.host
+      .use((engine) => engine.status())
+      .then(
+        (status) => this.broadcast({ type: 'status', status }),
+        () => undefined,
+      );
+  }
+
   async close(): Promise<void> {
+    this.host.off('file', this.onFile);
+    this.host.off('problem', this.onProblem);
+    this.host.off('engine', this.onEngine);
     for (const res of this.streams) res.end();
     this.streams.clear();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -60,7 +92,7 @@ export class ApiServer {
       const refused = this.guard.refusal(req, { needsAuth: false });
       const cookie = refused
         ? undefined
-        : this.guard.login(url.searchParams.get('token') ?? '', this.engine.clock.now());
+        : this.guard.login(url.searchParams.get('token') ?? '', this.host.clock.now());
       if (!cookie)
         return this.fail(
           res,
@@ -77,7 +109,11 @@ export class ApiServer {
     if (url.pathname.startsWith('/api/')) {
       try {
         const body = req.method === 'POST' ? await readJson(req) : undefined;
-        const result = await handleApi(this.engine, req.method ?? 'GET', url.pathname, body);
+        const method = req.method ?? 'GET';
+        const route = hostRoute(method, url.pathname);
+        const result = route
+          ? await route(this.host, body)
+          : await this.host.use((engine) => handleApi(engine, method, url.pathname, body));
         res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
         res.end(JSON.stringify(result));
       } catch (err) {

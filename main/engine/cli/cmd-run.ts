@@ -3,7 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { ApiServer } from '../api/server.js';
 import { defaultUiRoot } from '../api/ui-root.js';
 import type { Engine } from '../engine.js';
-import { withEngine, type GlobalOptions } from './context.js';
+import { EngineHost } from '../host/engine-host.js';
+import { shellSecretsFor } from '../secrets/shell-secrets.js';
+import { homeOf, type GlobalOptions } from './context.js';
 import { formatBytes } from './output.js';
 
 /** Watches and backs up until SIGINT/SIGTERM, then finishes in-flight work and exits cleanly. */
@@ -15,7 +17,30 @@ export interface RunOptions {
   secretFile?: string;
 }
 
-export async function runUntilStopped(engine: Engine, opts: RunOptions): Promise<void> {
+function announce(engine: Engine): void {
+  console.log(`Watching ${engine.config.folders.map((f) => f.path).join(', ') || '(no folders)'}`);
+  console.log(
+    `Backing up to ${engine.config.destinations.map((d) => d.name).join(', ') || '(no destinations)'}`,
+  );
+}
+
+/**
+ * Runs the engine of `home` with its local API until stopped. The engine lives in an EngineHost, so
+ * folders, destinations and settings changed from the window take effect without a restart.
+ */
+export async function runUntilStopped(home: string, opts: RunOptions): Promise<void> {
+  // Take the home's lock before announcing the server: a second Keepsake fails here, plainly.
+  // Under the desktop shell, credentials and keys come from its keychain vault (read for every engine).
+  const host = await EngineHost.open({ home, secrets: () => shellSecretsFor(home) });
+  try {
+    announce(host.engine);
+    await runHost(host, opts);
+  } finally {
+    await host.close();
+  }
+}
+
+async function runHost(host: EngineHost, opts: RunOptions): Promise<void> {
   const verbose = opts.verbose;
   const abort = new AbortController();
   const stop = (sig: string) => {
@@ -27,41 +52,33 @@ export async function runUntilStopped(engine: Engine, opts: RunOptions): Promise
   process.on('SIGTERM', () => stop('SIGTERM'));
   let read = 0;
   let protectedFiles = 0;
-  engine.on('read', (n) => (read += n));
-  engine.on('file', (path, outcome) => {
+  host.on('read', (n) => (read += n));
+  host.on('file', (path, outcome) => {
     if (outcome.kind === 'protected') protectedFiles++;
     if (verbose || outcome.kind !== 'protected')
       console.log(
         `${outcome.kind}: ${path}${'reason' in outcome ? ` (${outcome.reason})` : ''}${'errors' in outcome ? ` (${outcome.errors.map((e) => e.message).join('; ')})` : ''}`,
       );
   });
-  engine.on('problem', (m) => console.log(`problem: ${m}`));
-  engine.on('snapshot', (s) => verbose && console.log(`snapshot written: ${s}`));
+  host.on('problem', (m) => console.log(`problem: ${m}`));
+  host.on('snapshot', (s) => verbose && console.log(`snapshot written: ${s}`));
+  host.on('engine', (engine) => {
+    console.log('Settings changed from the window:');
+    announce(engine);
+  });
   const ticker = setInterval(() => {
     if (protectedFiles > 0)
       console.log(`${protectedFiles} file(s) protected, ${formatBytes(read)} read so far.`);
     protectedFiles = 0;
   }, 30_000);
-  // Take the home's lock before announcing the server: a second Keepsake fails here, plainly.
-  await engine.prepare();
-  const api = new ApiServer(engine, { uiRoot: defaultUiRoot(), ...(opts.port ? { port: opts.port } : {}) });
+  const api = new ApiServer(host, { uiRoot: defaultUiRoot(), ...(opts.port ? { port: opts.port } : {}) });
   const { url } = await api.listen();
-  const status = () =>
-    void engine.status().then(
-      (s) => api.broadcast({ type: 'status', status: s }),
-      () => undefined,
-    );
-  engine.on('file', (path, outcome) => {
-    api.broadcast({ type: 'file', path, outcome: outcome.kind });
-    status();
-  });
-  engine.on('problem', (message) => api.broadcast({ type: 'problem', message }));
-  console.log(`Keepsake's window: open ${api.guard.loginUrl(engine.clock.now())}`);
+  console.log(`Keepsake's window: open ${api.guard.loginUrl(host.clock.now())}`);
   console.log(`  (the link works once; API at ${url}api/, secret-protected)`);
   if (opts.secretFile)
     writeFileSync(opts.secretFile, JSON.stringify({ url, secret: api.guard.secret }), { mode: 0o600 });
   try {
-    await engine.run(abort.signal, () =>
+    await host.run(abort.signal, () =>
       console.log('Initial scan done; watching for new files. Press Ctrl-C to stop.'),
     );
   } finally {
@@ -81,16 +98,10 @@ export function registerRun(program: Command): void {
     .option('--secret-file <file>', 'write the API URL and secret to this file (owner-only)')
     .action(async (opts: { verbose?: boolean; port?: number; secretFile?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
-      await withEngine(g, async (engine) => {
-        console.log(`Watching ${engine.config.folders.map((f) => f.path).join(', ') || '(no folders)'}`);
-        console.log(
-          `Backing up to ${engine.config.destinations.map((d) => d.name).join(', ') || '(no destinations)'}`,
-        );
-        await runUntilStopped(engine, {
-          verbose: opts.verbose ?? false,
-          ...(opts.port ? { port: opts.port } : {}),
-          ...(opts.secretFile ? { secretFile: opts.secretFile } : {}),
-        });
+      await runUntilStopped(homeOf(g), {
+        verbose: opts.verbose ?? false,
+        ...(opts.port ? { port: opts.port } : {}),
+        ...(opts.secretFile ? { secretFile: opts.secretFile } : {}),
       });
     });
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { systemClock } from '../clock.js';
 import { ensureDefaultSetup } from '../setup/defaults.js';
-import { homeOf, withEngine, type GlobalOptions } from './context.js';
+import { homeOf, type GlobalOptions } from './context.js';
 import { runUntilStopped } from './cmd-run.js';
 
 /** `keepsake start`: what `npm start` runs. Sets up the embedded default on first use, then runs. */
@@ -22,10 +22,6 @@ export function registerStart(program: Command): void {
         console.log(`  Backups go to the local vault: ${setup.vault}`);
         console.log('  Add a second place (external drive, NAS): keepsake destinations add local NAME DIR');
       }
-      await withEngine(g, async (engine) => {
-        console.log(`Watching ${engine.config.folders.map((f) => f.path).join(', ')}`);
-        console.log(`Backing up to ${engine.config.destinations.map((d) => `${d.name}`).join(', ')}`);
-        await runUntilStopped(engine, { verbose: opts.verbose ?? false });
-      });
+      await runUntilStopped(home, { verbose: opts.verbose ?? false });
     });
 }

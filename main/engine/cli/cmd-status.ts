@@ -1,24 +1,58 @@
 import type { Command } from 'commander';
-import type { StatusReport } from '../../../shared/model/status.js';
+import type { FailoverSummary, StatusReport } from '../../../shared/model/status.js';
 import type { WeddingStatus } from '../../../shared/model/wedding.js';
 import { withEngine, type GlobalOptions } from './context.js';
 import { formatBytes, printJson, table } from './output.js';
 
+function weddingName(w: WeddingStatus): string {
+  return w.wedding ? `${w.wedding.date ?? '????-??-??'} ${w.wedding.couple}` : 'Unassigned files';
+}
+
 function weddingRow(w: WeddingStatus, destinations: string[]): string[] {
-  const name = w.wedding ? `${w.wedding.date ?? '????-??-??'} ${w.wedding.couple}` : 'Unassigned files';
   const live = w.files - w.skipped;
   const state =
     w.failed > 0 ? 'FAILED' : w.pending > 0 ? 'pending' : live === w.protected ? 'protected' : 'partial';
+  const below = w.belowTarget ?? 0;
   return [
-    name,
+    weddingName(w),
+    w.policy?.name ?? '-',
     String(w.files),
     formatBytes(w.bytes),
-    state,
+    below > 0 ? `${state}, ${below} below target` : state,
     String(w.protected),
     String(w.pending),
     String(w.failed),
     ...destinations.map((d) => `${w.copies[d] ?? 0}/${live}`),
   ];
+}
+
+/** A duration as a person reads it: `850 ms`, `12.3 s`, `4 min 5 s`, `2 h 10 min`. */
+export function formatDurationMs(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min ${Math.round(s - min * 60)} s`;
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
+/** An ISO 8601 moment on this computer's clock: `2026-06-14 15:22:03`. */
+export function localTime(iso: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** One failover incident in a line: what failed, when, and the failover recovery time (or what is still below). */
+export function failoverLine(f: FailoverSummary): string {
+  const what = f.weddings.length > 0 ? ` (${f.weddings.join(', ')})` : '';
+  const outcome =
+    f.recoveryMs !== null
+      ? `every wedding met its target again after ${formatDurationMs(f.recoveryMs)}`
+      : `not recovered yet: ${f.weddings.length > 0 ? `${f.weddings.length} wedding(s) below target` : 'weddings still being checked'}`;
+  const back = f.backAt ? `; back since ${localTime(f.backAt)}` : '; still down';
+  return `${f.destination} failed at ${localTime(f.failedAt)} (${f.reason}): ${outcome}${what}${back}.`;
 }
 
 /** Prints a status report for a person. */
@@ -31,6 +65,7 @@ export function printStatus(r: StatusReport): void {
       table([
         [
           'WEDDING',
+          'POLICY',
           'FILES',
           'SIZE',
           'STATE',
@@ -43,7 +78,16 @@ export function printStatus(r: StatusReport): void {
       ]),
     );
   }
-  console.log(`\nEach file needs ${r.target} cop${r.target === 1 ? 'y' : 'ies'}.`);
+  const shortfalls = rows.filter((w) => w.shortfall);
+  for (const w of shortfalls)
+    console.log(
+      `  ${weddingName(w)} cannot meet its ${w.policy ? `${w.policy.name} ` : ''}policy: ${w.shortfall}`,
+    );
+  console.log(
+    r.mode === 'policy'
+      ? `\nEach wedding's protection policy sets the copies it needs (\`keepsake policy\` shows them).`
+      : `\nEach file needs ${r.target} cop${r.target === 1 ? 'y' : 'ies'}.`,
+  );
   for (const d of r.destinations) {
     console.log(
       `  ${d.name} (${d.kind}, ${d.location}): ${d.reachable ? 'reachable' : `NOT REACHABLE: ${d.problem}`}, ${d.objects} objects`,
@@ -55,7 +99,18 @@ export function printStatus(r: StatusReport): void {
     );
   for (const p of r.problems.slice(0, 10))
     console.log(`  ${p.state === 'failed' ? 'FAILED' : 'skipped'}: ${p.path}: ${p.error}`);
-  for (const w of r.warnings) console.log(`Note: ${w}`);
+  // Shortfalls are shown with their wedding above.
+  const shown = new Set(
+    shortfalls.map(
+      (w) => `${w.wedding?.couple ?? 'Unassigned files'} cannot meet its policy: ${w.shortfall}`,
+    ),
+  );
+  for (const w of r.warnings) if (!shown.has(w)) console.log(`Note: ${w}`);
+  const failovers = r.failovers ?? [];
+  if (failovers.length > 0) {
+    console.log('Failover:');
+    for (const f of failovers.slice(0, 5)) console.log(`  ${failoverLine(f)}`);
+  }
   console.log(r.allProtected ? 'All files are protected.' : 'Not every file is protected yet.');
 }
 
@@ -63,7 +118,9 @@ export function printStatus(r: StatusReport): void {
 export function registerStatus(program: Command): void {
   program
     .command('status')
-    .description('per wedding: files, bytes, protected / pending / failed, copies per destination')
+    .description(
+      'per wedding: policy, files, bytes, protected / pending / failed, below target, copies per destination; recent failovers',
+    )
     .action(async (_opts: unknown, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       await withEngine(g, async (engine) => {

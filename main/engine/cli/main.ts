@@ -11,6 +11,7 @@ import { registerDestinations } from './cmd-destinations.js';
 import { registerFolders } from './cmd-folders.js';
 import { registerInit } from './cmd-init.js';
 import { registerKey } from './cmd-key.js';
+import { registerPolicy } from './cmd-policy.js';
 import { registerRestore } from './cmd-restore.js';
 import { registerRun } from './cmd-run.js';
 import { registerStart } from './cmd-start.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
     registerBackup,
     registerRun,
     registerStatus,
+    registerPolicy,
     registerRestore,
     registerVerify,
     registerCost,

@@ -281,6 +281,7 @@ export class HealthMonitor extends EventEmitter<HealthEvents> implements Outcome
       breaker: snap.state,
       ...(prev.lastSuccessAt === undefined ? {} : { lastSuccessAt: prev.lastSuccessAt }),
       ...(prev.lastFailureAt === undefined ? {} : { lastFailureAt: prev.lastFailureAt }),
+      ...(prev.failingSince === undefined ? {} : { failingSince: prev.failingSince }),
     };
     e.health = next;
     if (!changed) return;

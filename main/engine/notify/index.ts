@@ -3,4 +3,5 @@ export { NotificationCenter, defaultCenterOptions, type CenterOptions, type Inci
 export { EmailNotifier, type EmailOptions } from './email-notifier.js';
 export { LogNotifier } from './log-notifier.js';
 export { NotifyError, redact, type Notifier } from './notifier.js';
+export { ShellNotifier } from './shell-notifier.js';
 export { WebhookNotifier, type WebhookOptions } from './webhook-notifier.js';

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../clock.js';
+import { DestinationError } from '../destinations/errors.js';
 import type { AuditLog } from '../audit/audit-log.js';
 import type { DestinationHealth, HealthChange } from '../health/health.js';
 import type { FailoverRow } from '../store/failovers.js';
@@ -32,13 +33,35 @@ export interface FailoverDeps {
  * When the destination comes back, queued work is retried at once (catch-up where the policy wants it).
  */
 export class FailoverTracker extends EventEmitter<FailoverEvents> {
+  /** Destinations that are down now (any cause): placement leaves them out. */
+  private readonly down = new Set<string>();
+
   constructor(private readonly deps: FailoverDeps) {
     super();
+  }
+
+  /**
+   * When to try again a file whose upload failed with `errors`: at once (0) when one of them came
+   * from a destination that is down now and that placement no longer targets (`targets`: where the
+   * file's content goes now), since its copy now goes elsewhere; an upload in flight when its
+   * destination went down would otherwise wait out the usual backoff, keeping its wedding below
+   * target that long. Undefined for the usual backoff (also while the down destination stays a
+   * target, as with `protection.copies: "all"`, so nothing is retried in a loop).
+   */
+  retryInMs(errors: readonly Error[], targets: () => readonly string[]): number | undefined {
+    const down = errors.flatMap((e) =>
+      e instanceof DestinationError && this.down.has(e.destination) ? [e.destination] : [],
+    );
+    if (down.length === 0) return undefined;
+    const now = new Set(targets());
+    return down.some((d) => !now.has(d)) ? 0 : undefined;
   }
 
   /** Feeds one health change of a destination (from the health monitor). */
   onChange(change: HealthChange, health: DestinationHealth): void {
     const { store, clock } = this.deps;
+    if (change.to === 'down') this.down.add(change.destination);
+    else this.down.delete(change.destination);
     // A full destination is not failed over: its copies still count; new work just goes elsewhere.
     if (change.to === 'down' && change.from !== 'down' && change.cause !== 'full') {
       const now = clock.now();
@@ -55,7 +78,13 @@ export class FailoverTracker extends EventEmitter<FailoverEvents> {
         }
         return store.queue.retryNow('upload', now);
       });
-      const below = [...this.deps.coverage().values()].filter((c) => c.below > 0).map((c) => c.weddingId);
+      // Affected: every wedding below target now (those still uploading when it failed included, or
+      // a failure early in a backup would close the incident at once), leaving out those that could
+      // not meet their policy before (a region with too few destinations): they would keep the
+      // incident open forever and are reported on their own.
+      const below = [...this.deps.coverage().values()]
+        .filter((c) => c.below > 0 && store.placements.shortfallOf(c.weddingId) === null)
+        .map((c) => c.weddingId);
       store.failovers.setWeddings(incident.id, below);
       const opened = store.failovers.byId(incident.id)!;
       this.deps.audit.record({
@@ -74,6 +103,8 @@ export class FailoverTracker extends EventEmitter<FailoverEvents> {
     } else if (change.from === 'down' && change.to !== 'down') {
       store.failovers.back(change.destination, change.at);
       store.queue.retryNow('upload', clock.now());
+      // Snapshots that could not be written there wait out a backoff of up to 30 min otherwise.
+      store.queue.retryNow('snapshot', clock.now());
       this.deps.wake();
     }
   }

@@ -40,6 +40,11 @@ export class Planner {
     return this.policyFor(weddingId, this.facts.facts(new Set()));
   }
 
+  /** Forgets a wedding's cached policy: its settings changed, so the next look decides it again. */
+  forget(weddingId: number | null): void {
+    this.policies.invalidate(weddingId);
+  }
+
   /** The same, with the destinations' facts already at hand. */
   policyFor(weddingId: number | null, candidates: readonly DestinationFacts[]): EffectivePolicy {
     return underMode(this.policies.of(weddingId), this.mode, candidates).policy;

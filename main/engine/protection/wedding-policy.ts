@@ -4,6 +4,7 @@ import { localDayNumber } from '../policy/dates.js';
 import { resolvePolicy } from '../policy/resolve.js';
 import type { Policies } from '../policy/schema.js';
 import type { Store } from '../store/store.js';
+import { setQueuedUploadPriority, weddingsWithQueuedUploads } from './queued-priorities.js';
 
 const DAY_MS = 86_400_000;
 /** How long a wedding's resolved policy is reused: the inputs change by the day, not by the file. */
@@ -15,7 +16,14 @@ const CACHE_MS = 60_000;
  * the unassigned files: undated, so critical only on the day they come in.
  */
 export class WeddingPolicies {
-  private readonly cache = new Map<number | null, { at: number; policy: EffectivePolicy }>();
+  private readonly cache = new Map<
+    number | null,
+    { at: number; settings: string; policy: EffectivePolicy }
+  >();
+  /** The priority each wedding's waiting uploads were last given (kept across `invalidate`). */
+  private readonly priorities = new Map<number | null, number>();
+  /** The photographer's calendar day of the last look: a new day re-decides every waiting wedding. */
+  private day: number | undefined;
 
   constructor(
     private readonly store: Store,
@@ -25,25 +33,62 @@ export class WeddingPolicies {
     private readonly utcOffsetMinutes: (ms: number) => number,
   ) {}
 
+  /**
+   * The wedding's policy now. When it changes the priority of the wedding's work (a new day, files
+   * ingested today, its settings changed), the uploads waiting in the queue get the new priority.
+   */
   of(weddingId: number | null): EffectivePolicy {
     const now = this.clock.now();
+    this.onNewDay(now);
     const hit = this.cache.get(weddingId);
+    // Settings are read every time (one row by key): another process (the CLI, the API) may change them.
+    const settings = this.settingsKey(weddingId);
     // A file that came in since makes the wedding critical today: looked up by index, so still cheap.
     const fresh =
       hit &&
+      hit.settings === settings &&
       now - hit.at < CACHE_MS &&
       now >= hit.at &&
       (hit.policy.name === 'critical' || !this.store.files.firstSeenSince(weddingId, hit.at));
     if (fresh) return hit.policy;
-    const policy = this.resolve(weddingId, now);
-    this.cache.set(weddingId, { at: now, policy });
-    return policy;
+    return this.decide(weddingId, now, settings);
   }
 
   /** Forgets cached policies (a wedding's settings changed). */
   invalidate(weddingId?: number | null): void {
     if (weddingId === undefined) this.cache.clear();
     else this.cache.delete(weddingId);
+  }
+
+  private decide(weddingId: number | null, now: number, settings: string): EffectivePolicy {
+    const policy = this.resolve(weddingId, now);
+    this.cache.set(weddingId, { at: now, settings, policy });
+    const before = this.priorities.get(weddingId);
+    if (before !== undefined && before !== policy.priority)
+      setQueuedUploadPriority(this.store, weddingId, policy.priority);
+    this.priorities.set(weddingId, policy.priority);
+    return policy;
+  }
+
+  /**
+   * On the first look and whenever the photographer's day changes, decides again the policy of every
+   * wedding with waiting uploads and gives those uploads its priority: a job keeps the priority of
+   * the day it was queued (yesterday's import was critical then), which must not put it before this
+   * week's wedding today.
+   */
+  private onNewDay(now: number): void {
+    const day = localDayNumber(now, this.utcOffsetMinutes(now));
+    if (day === this.day) return;
+    this.day = day;
+    this.cache.clear();
+    for (const weddingId of weddingsWithQueuedUploads(this.store)) {
+      const policy = this.decide(weddingId, now, this.settingsKey(weddingId));
+      setQueuedUploadPriority(this.store, weddingId, policy.priority);
+    }
+  }
+
+  private settingsKey(weddingId: number | null): string {
+    return weddingId === null ? '' : JSON.stringify(this.store.weddings.settings(weddingId));
   }
 
   private resolve(weddingId: number | null, now: number): EffectivePolicy {

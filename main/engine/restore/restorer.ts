@@ -11,15 +11,27 @@ import { CryptoError } from '../crypto/index.js';
 import type { RehydrationOptions } from '../destinations/destination.js';
 import { DestinationError } from '../destinations/errors.js';
 import type { Repository } from '../repo/repository.js';
+import { mergeSnapshots } from './merge.js';
 import { resolveInside, UnsafePathError } from './safe-path.js';
 
+/** What to restore (a wedding, whole or in part, as of a snapshot), from where, and into which folder. */
 export interface RestoreRequest {
-  /** Repositories to read from, in order of preference; objects missing or damaged on one are read from the next. */
+  /**
+   * Repositories to read from, in order of preference: the snapshots of all are merged; objects
+   * missing or damaged on one are read from the next.
+   */
   repos: Repository[];
   wedding: string;
-  /** Where to look for the snapshot (default: all of `repos`; the newest wins). */
+  /**
+   * Destinations whose snapshot comes first (`--from`): for every path it lists, its entry wins over
+   * the other destinations' (even newer) ones, and objects are read from it first. The others'
+   * snapshots still add the files it lacks. Default none: the newest entry of each path wins.
+   */
   snapshotSources?: Repository[];
-  /** Snapshot id, or `latest` (default). */
+  /**
+   * `latest` (default): the newest snapshot of every destination, merged. A snapshot id: the wedding
+   * as of that snapshot, each destination's newest at or before it, merged (see mergeSnapshots).
+   */
   snapshot?: string;
   /** Paths or globs inside the wedding (`RAW/**`, `*.CR3`, `ceremony/IMG_0001.CR3`); all files when empty. */
   include?: string[];
@@ -34,9 +46,16 @@ export interface RestoreRequest {
   rehydrate?: RehydrationOptions & { waitMs: number; pollMs?: number; clock: Clock };
 }
 
+/** What a restore did: the snapshots it merged, and every file restored, kept, refused, failed or archived. */
 export interface RestoreResult {
+  /** The snapshot that comes first (the newest, or that of `--from`). */
   snapshot: SnapshotRef;
+  /** The destination `snapshot` is on. */
   from: string;
+  /** Every snapshot merged into this restore, one per destination, first `snapshot`; see mergeSnapshots. */
+  merged: { destination: string; snapshot: SnapshotRef }[];
+  /** Destinations whose snapshots could not be listed: files only they hold were not restored. */
+  unreachable: { destination: string; reason: string }[];
   restored: number;
   bytes: number;
   /** Files not written because they exist in the target and `overwrite` was not asked for. */
@@ -47,38 +66,6 @@ export interface RestoreResult {
   failed: { path: string; reason: string }[];
   /** Files only found in an archive class: rehydration was requested (or is needed) before they can be read. */
   archived: { path: string; destination: string; requested: boolean }[];
-}
-
-/** Picks the snapshot: the named one, or the newest across all repositories. */
-export async function findSnapshot(
-  repos: Repository[],
-  wedding: string,
-  id = 'latest',
-): Promise<{ repo: Repository; ref: SnapshotRef }> {
-  let best: { repo: Repository; ref: SnapshotRef } | undefined;
-  const errors: string[] = [];
-  for (const repo of repos) {
-    let refs: SnapshotRef[];
-    try {
-      refs = await repo.listSnapshots(wedding);
-    } catch (err) {
-      errors.push((err as Error).message);
-      continue;
-    }
-    for (const ref of refs) {
-      if (id !== 'latest' && ref.id !== id) continue;
-      if (!best || ref.id > best.ref.id) best = { repo, ref };
-    }
-    if (best && id !== 'latest') break;
-  }
-  if (!best) {
-    const what =
-      id === 'latest' ? `no snapshot of wedding "${wedding}"` : `no snapshot "${id}" of wedding "${wedding}"`;
-    throw new Error(
-      `${what} on ${repos.map((r) => r.name).join(', ')}${errors.length ? ` (${errors.join('; ')})` : ''}`,
-    );
-  }
-  return best;
 }
 
 /** Selects manifest entries by path or glob; a plain folder name selects everything under it. */
@@ -92,18 +79,26 @@ export function selectEntries(manifest: Manifest, include: string[] | undefined)
 }
 
 /**
- * Restores files of a wedding snapshot into a folder. Every byte written is checked against the
- * manifest's SHA-256 before the file gets its final name; unsafe manifest paths are refused; existing
- * files are kept unless `overwrite` is set.
+ * Restores files of a wedding into a folder: those of its snapshots on every destination, merged
+ * (mergeSnapshots: each destination's manifest lists only the files it holds). Each file is read from
+ * the destination whose manifest gave it, else from any other that holds it. Every byte written is
+ * checked against the manifest's SHA-256 before the file gets its final name; unsafe manifest paths
+ * are refused; existing files are kept unless `overwrite` is set.
  */
 export async function restore(req: RestoreRequest): Promise<RestoreResult> {
-  const { repo, ref } = await findSnapshot(req.snapshotSources ?? req.repos, req.wedding, req.snapshot);
-  const { manifest } = await repo.readManifest(ref.key);
-  const entries = selectEntries(manifest, req.include);
+  const prefer = req.snapshotSources ?? [];
+  const view = await mergeSnapshots(req.repos, req.wedding, {
+    ...(req.snapshot ? { id: req.snapshot } : {}),
+    prefer,
+  });
+  const first = view.parts[0]!;
+  const entries = selectEntries(view.manifest, req.include);
   await mkdir(req.target, { recursive: true });
   const result: RestoreResult = {
-    snapshot: ref,
-    from: repo.name,
+    snapshot: first.ref,
+    from: first.repo.name,
+    merged: view.parts.map((p) => ({ destination: p.repo.name, snapshot: p.ref })),
+    unreachable: view.unreachable,
     restored: 0,
     bytes: 0,
     existing: [],
@@ -113,7 +108,6 @@ export async function restore(req: RestoreRequest): Promise<RestoreResult> {
   };
   const cold: { entry: ManifestEntry; dest: string; repo: Repository }[] = [];
   const totalBytes = entries.reduce((n, e) => n + e.size, 0);
-  const order = [repo, ...req.repos.filter((r) => r !== repo)];
   let done = 0;
   for (const entry of entries) {
     done++;
@@ -132,6 +126,7 @@ export async function restore(req: RestoreRequest): Promise<RestoreResult> {
     const reasons: string[] = [];
     let ok = false;
     let archivedOn: Repository | undefined;
+    const order = new Set([...prefer, view.sourceOf.get(entry.path)!, ...req.repos]);
     for (const source of order) {
       try {
         await restoreOne(source, entry, dest);

@@ -1,9 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
-import type { ConnectionTest, NewDestination } from '../../../shared/api/contract.js';
+import type { AddedDestination, ConnectionTest, NewDestination } from '../../../shared/api/contract.js';
 import type { DestinationKind } from '../../../shared/model/destination.js';
-import { api, notServed } from '../lib/api.js';
-import { addDestinationCommand } from '../lib/cli-hint.js';
-import { CliFallback } from './CliFallback.js';
+import { api } from '../lib/api.js';
 import { ConnectionTestView } from './ConnectionTest.js';
 import { FolderField } from './FolderField.js';
 
@@ -81,9 +79,14 @@ export function toNewDestination(f: Record<string, string>, kind: DestinationKin
   };
 }
 
+/** Minimum length of a new passphrase (the engine refuses shorter ones too). */
+const MIN_PASSPHRASE = 12;
+
 /**
- * Adding a destination: its kind and settings, a connection test that says which step failed, then
- * add. `initial` pre-fills it (the first run suggests a local vault).
+ * Adding a destination: its kind and settings, encryption (the default for clouds, with the
+ * passphrase of the first encrypted destination), a connection test that says which step failed,
+ * then add; the engine tests the connection again before it saves. `initial` pre-fills it (the first
+ * run suggests a local vault). `onAdded` gets the answer, with a new key's recovery key to show once.
  */
 export function DestinationForm({
   initial = {},
@@ -93,22 +96,32 @@ export function DestinationForm({
 }: {
   initial?: Record<string, string>;
   initialKind?: DestinationKind;
-  onAdded?: () => void;
+  onAdded?: (added: AddedDestination) => void;
   /** The first run's form: no region tags (they matter once there are policies to follow). */
   simple?: boolean;
 }) {
   const [kind, setKind] = useState<DestinationKind>(initialKind);
   const [f, setF] = useState<Record<string, string>>({ name: '', ...initial });
+  const [encrypt, setEncrypt] = useState(initialKind !== 'local');
+  const [passphrase, setPassphrase] = useState({ first: '', again: '' });
   const [test, setTest] = useState<ConnectionTest | null>(null);
   const [busy, setBusy] = useState<'test' | 'add' | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [fallback, setFallback] = useState<string | null>(null);
-  const [added, setAdded] = useState<string | null>(null);
+  const [added, setAdded] = useState<AddedDestination | null>(null);
   const set = (k: string) => (v: string) => {
     setF((x) => ({ ...x, [k]: v }));
     setTest(null);
+    setAdded(null);
   };
   const dest = toNewDestination(f, kind);
+  const passphraseProblem =
+    !encrypt || passphrase.first === ''
+      ? null
+      : passphrase.first.length < MIN_PASSPHRASE
+        ? `The passphrase needs at least ${MIN_PASSPHRASE} characters.`
+        : passphrase.first !== passphrase.again
+          ? 'The two passphrases differ.'
+          : null;
   const runTest = async () => {
     setBusy('test');
     setError(null);
@@ -122,16 +135,21 @@ export function DestinationForm({
   };
   const add = async (e: FormEvent) => {
     e.preventDefault();
+    if (passphraseProblem) return setError(passphraseProblem);
     setBusy('add');
     setError(null);
-    setFallback(null);
+    setAdded(null);
     try {
-      const d = await api.post('POST /api/destinations', dest);
-      setAdded(d.name);
-      onAdded?.();
+      const d = await api.post('POST /api/destinations', {
+        ...dest,
+        encrypt,
+        ...(encrypt && passphrase.first ? { passphrase: passphrase.first } : {}),
+      });
+      setAdded(d);
+      setPassphrase({ first: '', again: '' });
+      onAdded?.(d);
     } catch (err) {
-      if (notServed(err)) setFallback(addDestinationCommand(dest));
-      else setError((err as Error).message);
+      setError((err as Error).message);
     } finally {
       setBusy(null);
     }
@@ -146,7 +164,9 @@ export function DestinationForm({
           id="dest-kind"
           value={kind}
           onChange={(e) => {
-            setKind(e.target.value as DestinationKind);
+            const next = e.target.value as DestinationKind;
+            setKind(next);
+            setEncrypt(next !== 'local');
             setTest(null);
           }}
         >
@@ -230,6 +250,45 @@ export function DestinationForm({
           />
         </>
       )}
+      <fieldset className="choices">
+        <legend>Encryption</legend>
+        <label className="check">
+          <input type="checkbox" checked={encrypt} onChange={(e) => setEncrypt(e.target.checked)} />
+          <span>
+            <strong>Encrypt what is stored there</strong>{' '}
+            <span className="muted">
+              {cloud
+                ? 'recommended: the provider cannot see the photos or the couples’ names'
+                : 'for a drive that may be lost or stolen'}
+            </span>
+          </span>
+        </label>
+        {encrypt && (
+          <>
+            <Text
+              label="Passphrase"
+              type="password"
+              value={passphrase.first}
+              onChange={(v) => setPassphrase((p) => ({ ...p, first: v }))}
+              hint={`Needed for your first encrypted destination (at least ${MIN_PASSPHRASE} characters; a few unrelated words are best); later ones use the same key. Without it, or the recovery key shown next, nobody can open these backups.`}
+            />
+            {passphrase.first && (
+              <Text
+                label="Repeat the passphrase"
+                type="password"
+                value={passphrase.again}
+                onChange={(v) => setPassphrase((p) => ({ ...p, again: v }))}
+              />
+            )}
+          </>
+        )}
+        {!encrypt && cloud && (
+          <p className="callout callout-warn" role="note">
+            Not encrypted: the storage provider, and anyone who gets into the bucket, can open every photo and
+            read the couples’ names.
+          </p>
+        )}
+      </fieldset>
       {!simple && (
         <Text
           label="Region tags (optional)"
@@ -254,10 +313,10 @@ export function DestinationForm({
       )}
       {added && (
         <p className="callout callout-ok" role="status">
-          Added {added}. Keepsake starts copying to it now.
+          Added {added.name}
+          {added.encrypted ? ' (encrypted)' : ''}. Keepsake is copying to it now.
         </p>
       )}
-      {fallback && <CliFallback what="Adding a destination from this window" command={fallback} />}
     </form>
   );
 }

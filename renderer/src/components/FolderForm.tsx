@@ -1,28 +1,27 @@
 import { useState, type FormEvent } from 'react';
 import type { WatchedFolder } from '../../../shared/api/contract.js';
-import { api, notServed } from '../lib/api.js';
-import { addFolderCommand } from '../lib/cli-hint.js';
-import { CliFallback } from './CliFallback.js';
+import { api } from '../lib/api.js';
 import { FolderField } from './FolderField.js';
 
-/** Adding a watched folder: a weddings folder (each sub-folder a wedding) or a loose import folder. */
+/**
+ * Adding a watched folder: a weddings folder (each sub-folder a wedding) or a loose import folder.
+ * Keepsake watches it as soon as the answer comes; a refusal (no such folder, one that overlaps a
+ * backup) is shown as the engine words it.
+ */
 export function FolderForm({ initialPath = '', onAdded }: { initialPath?: string; onAdded?: () => void }) {
   const [path, setPath] = useState(initialPath);
   const [kind, setKind] = useState<WatchedFolder['kind']>('weddings');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
-  const [fallback, setFallback] = useState<string | null>(null);
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     setBusy(true);
     setError(null);
-    setFallback(null);
     try {
       await api.post('POST /api/folders', { path: path.trim(), kind });
       onAdded?.();
     } catch (err) {
-      if (notServed(err)) setFallback(addFolderCommand({ path: path.trim(), kind }));
-      else setError((err as Error).message);
+      setError((err as Error).message);
     } finally {
       setBusy(false);
     }
@@ -32,7 +31,10 @@ export function FolderForm({ initialPath = '', onAdded }: { initialPath?: string
       <FolderField
         label="Folder to watch"
         value={path}
-        onChange={setPath}
+        onChange={(v) => {
+          setPath(v);
+          setError(null);
+        }}
         placeholder="/Users/you/Pictures/Weddings"
         required
       />
@@ -71,7 +73,6 @@ export function FolderForm({ initialPath = '', onAdded }: { initialPath?: string
           {error}
         </p>
       )}
-      {fallback && <CliFallback what="Adding a folder from this window" command={fallback} />}
     </form>
   );
 }

@@ -67,6 +67,17 @@ export function formatDuration(seconds: number): string {
   return `about ${plural(Math.round(h / 24), 'day')}`;
 }
 
+/** A measured time, precise for short ones: `850 ms`, `12.3 s`, `4 min 5 s`, `2 h 10 min`. */
+export function formatElapsed(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const min = Math.floor(s / 60);
+  if (min < 60) return `${min} min ${Math.round(s - min * 60)} s`;
+  return `${Math.floor(min / 60)} h ${min % 60} min`;
+}
+
 /** A share as a whole percentage, never 100 % before it is complete. */
 export function percent(part: number, whole: number): number {
   if (whole <= 0) return 100;

@@ -1,7 +1,6 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { ApiFailure, notServed, pathOf, unauthorized } from './api.js';
-import { addDestinationCommand, addFolderCommand, shellQuote } from './cli-hint.js';
 import { formatBytes, formatDuration, percent, snapshotMoment } from './format.js';
 import { defaultRestoreTarget, exactPattern, isInside, parentOf } from './paths.js';
 import { href, parseHash } from './router.js';
@@ -53,30 +52,6 @@ describe('paths', () => {
   it('escapes glob characters so a file name matches only itself', () => {
     expect(exactPattern('RAW/IMG[1] (2).CR3')).toBe('RAW/IMG\\[1\\] \\(2\\).CR3');
     expect(exactPattern('a/*.jpg')).toBe('a/\\*.jpg');
-  });
-});
-
-describe('terminal commands for engines without the route', () => {
-  it('quotes what the shell would split', () => {
-    expect(shellQuote('/Volumes/My Drive')).toBe("'/Volumes/My Drive'");
-    expect(shellQuote("Ann's")).toBe("'Ann'\\''s'");
-    expect(addFolderCommand({ path: '/x/Loose imports', kind: 'import' })).toBe(
-      "keepsake folders add '/x/Loose imports' --import",
-    );
-    expect(addDestinationCommand({ name: 'Vault', kind: 'local', path: '/v' })).toBe(
-      'keepsake destinations add local Vault /v',
-    );
-    expect(
-      addDestinationCommand({
-        name: 'B2',
-        kind: 'b2',
-        bucket: 'studio',
-        region: 'eu-central-003',
-        accessKeyId: 'K1',
-      }),
-    ).toBe(
-      'keepsake destinations add b2 B2 --bucket studio --region eu-central-003 --access-key-id K1 --secret-stdin',
-    );
   });
 });
 

@@ -88,12 +88,15 @@ function formatOffsite(n: number): string {
   return n === 0 ? 'none off-site' : `${n} off-site`;
 }
 
-/** How much a wedding is at risk now: higher is worse. Failed files first, then unprotected ones. */
+/**
+ * How much a wedding is at risk now: higher is worse. Failed files first, then unprotected ones and
+ * files below their policy's target (copies only on a destination that is down, or too few).
+ */
 export function riskOf(w: WeddingStatus): number {
   const n = needed(w);
   if (n === 0) return 0;
   if (w.failed > 0) return 3;
-  if (w.protected < n) return 2;
+  if (w.protected < n || (w.belowTarget ?? 0) > 0) return 2;
   return 0;
 }
 

@@ -1,15 +1,14 @@
 import { useState } from 'react';
 import type { ConnectionTest } from '../../../shared/api/contract.js';
 import type { DestinationStatus } from '../../../shared/model/status.js';
-import { CliFallback } from '../components/CliFallback.js';
 import { ConnectionTestView } from '../components/ConnectionTest.js';
 import { DestinationForm } from '../components/DestinationForm.js';
 import { FolderForm } from '../components/FolderForm.js';
 import { HealthBadge, HealthHistory } from '../components/Health.js';
 import { Icon } from '../components/Icon.js';
+import { RecoveryKeyNotice } from '../components/RecoveryKey.js';
 import { Empty, ErrorState, Loading } from '../components/States.js';
-import { api, notServed } from '../lib/api.js';
-import { removeDestinationCommand, removeFolderCommand } from '../lib/cli-hint.js';
+import { api } from '../lib/api.js';
 import { formatTime, plural } from '../lib/format.js';
 import { healthOf, useHealthReports, type HealthView } from '../lib/health.js';
 import { useStatus } from '../lib/status.js';
@@ -29,24 +28,16 @@ function DestinationCard({
   const [busy, setBusy] = useState<string | null>(null);
   const [editing, setEditing] = useState(false);
   const [tags, setTags] = useState('');
-  const [message, setMessage] = useState<{
-    error?: string;
-    fallback?: { what: string; command: string };
-    ok?: string;
-  } | null>(null);
-  const act = async (
-    what: string,
-    fn: () => Promise<string>,
-    fallback?: { what: string; command: string },
-  ) => {
+  const [message, setMessage] = useState<{ error?: string; ok?: string } | null>(null);
+  /** A change of this destination: the engine saves it and restarts its work before it answers. */
+  const act = async (what: string, fn: () => Promise<string>) => {
     setBusy(what);
     setMessage(null);
     try {
       setMessage({ ok: await fn() });
       onChanged();
     } catch (e) {
-      if (notServed(e)) setMessage(fallback ? { fallback } : { error: `${what} is not available yet.` });
-      else setMessage({ error: (e as Error).message });
+      setMessage({ error: (e as Error).message });
     } finally {
       setBusy(null);
     }
@@ -105,7 +96,6 @@ function DestinationCard({
               'Removing a destination',
               async () =>
                 `Removed ${(await api.post('POST /api/destinations/remove', { name: d.name })).removed}.`,
-              { what: 'Removing a destination from this window', command: removeDestinationCommand(d.name) },
             );
           }}
         >
@@ -170,7 +160,6 @@ function DestinationCard({
           {message.error}
         </p>
       )}
-      {message?.fallback && <CliFallback {...message.fallback} />}
     </li>
   );
 }
@@ -181,7 +170,8 @@ export function DestinationsScreen() {
   const { reports, served } = useHealthReports();
   const folders = useResource(() => api.get('GET /api/folders'), 'folders');
   const [adding, setAdding] = useState<'destination' | 'folder' | null>(null);
-  const [removal, setRemoval] = useState<{ path: string; error?: string; fallback?: string } | null>(null);
+  const [removal, setRemoval] = useState<{ path: string; error: string } | null>(null);
+  const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
   if (!status) return null;
   return (
     <div className="screen">
@@ -202,9 +192,15 @@ export function DestinationsScreen() {
         </div>
         {adding === 'destination' && (
           <div className="card">
-            <DestinationForm onAdded={reload} />
+            <DestinationForm
+              onAdded={(added) => {
+                if (added.recoveryKey) setRecoveryKey(added.recoveryKey);
+                reload();
+              }}
+            />
           </div>
         )}
+        {recoveryKey && <RecoveryKeyNotice recoveryKey={recoveryKey} onDone={() => setRecoveryKey(null)} />}
         {status.destinations.length === 0 ? (
           <Empty icon="destinations" title="No destination yet">
             <p>Add an external drive, a NAS or a cloud bucket: your photos are copied there and verified.</p>
@@ -278,11 +274,7 @@ export function DestinationsScreen() {
                       setRemoval(null);
                       folders.reload();
                     } catch (e) {
-                      setRemoval(
-                        notServed(e)
-                          ? { path: f.path, fallback: removeFolderCommand(f.path) }
-                          : { path: f.path, error: (e as Error).message },
-                      );
+                      setRemoval({ path: f.path, error: (e as Error).message });
                     }
                   }}
                 >
@@ -292,10 +284,7 @@ export function DestinationsScreen() {
             ))}
           </ul>
         )}
-        {removal?.fallback && (
-          <CliFallback what="Removing a folder from this window" command={removal.fallback} />
-        )}
-        {removal?.error && (
+        {removal && (
           <p className="callout callout-bad" role="alert">
             {removal.error}
           </p>

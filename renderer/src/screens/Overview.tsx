@@ -1,4 +1,4 @@
-import type { StatusReport } from '../../../shared/model/status.js';
+import type { FailoverSummary, StatusReport } from '../../../shared/model/status.js';
 import type { WeddingStatus } from '../../../shared/model/wedding.js';
 import { Badge } from '../components/Badge.js';
 import { HealthBadge } from '../components/Health.js';
@@ -7,7 +7,7 @@ import { Progress } from '../components/Progress.js';
 import { QueueCard } from '../components/QueueCard.js';
 import { RecentFiles } from '../components/RecentFiles.js';
 import { Empty } from '../components/States.js';
-import { formatBytes, formatDay, percent, plural } from '../lib/format.js';
+import { formatBytes, formatDay, formatElapsed, formatTime, percent, plural } from '../lib/format.js';
 import { healthOf, useHealthReports } from '../lib/health.js';
 import { byRisk, needed, overall, riskOf } from '../lib/protection.js';
 import { href } from '../lib/router.js';
@@ -73,9 +73,13 @@ export function AtRisk({ status }: { status: StatusReport }) {
                 </a>
                 {w.failed > 0 ? (
                   <Badge tone="bad">{plural(w.failed, 'file')} failed</Badge>
-                ) : (
+                ) : w.protected < n ? (
                   <Badge tone="warn">
                     {plural(n - w.protected, 'file')} waiting ({percent(w.protected, n)}% done)
+                  </Badge>
+                ) : (
+                  <Badge tone="warn" title={w.shortfall ?? undefined}>
+                    {plural(w.belowTarget ?? 0, 'file')} below target
                   </Badge>
                 )}
               </li>
@@ -87,6 +91,62 @@ export function AtRisk({ status }: { status: StatusReport }) {
             </li>
           )}
         </ul>
+      )}
+      <BelowTargetLine status={status} />
+    </section>
+  );
+}
+
+/** Weddings below their policy's target now, in a line (nothing when every wedding meets it). */
+export function BelowTargetLine({ status }: { status: StatusReport }) {
+  const all = [...status.weddings, ...(status.unassigned ? [status.unassigned] : [])];
+  const below = all.filter((w) => (w.belowTarget ?? 0) > 0);
+  if (below.length === 0) return null;
+  const files = below.reduce((n, w) => n + (w.belowTarget ?? 0), 0);
+  return (
+    <p className="muted" data-testid="below-target">
+      {plural(below.length, 'wedding')} below target now ({plural(files, 'file')}):{' '}
+      {below.map(weddingName).join(', ')}.
+    </p>
+  );
+}
+
+/** The last failover: which destination failed, when, and how long until every wedding met its target again. */
+export function FailoverCard({ failovers }: { failovers: readonly FailoverSummary[] }) {
+  const last = failovers[0];
+  return (
+    <section className="card" aria-labelledby="failover-title">
+      <h2 id="failover-title">Failover</h2>
+      {!last ? (
+        <p className="all-good">
+          <Icon name="check" /> No destination has gone down.
+        </p>
+      ) : (
+        <div data-testid="last-failover">
+          <p>
+            <strong>{last.destination}</strong> failed on {formatTime(last.failedAt)}: {last.reason}.
+          </p>
+          {last.recoveryMs !== null ? (
+            <p>
+              <Badge tone="ok">Recovered</Badge> Every wedding met its target again after{' '}
+              <strong data-testid="recovery-time">{formatElapsed(last.recoveryMs)}</strong> (failover recovery
+              time).
+            </p>
+          ) : (
+            <p>
+              <Badge tone="warn">Recovering</Badge>{' '}
+              {last.weddings.length > 0
+                ? `Copies are going to other destinations for ${last.weddings.join(', ')}.`
+                : 'Copies are going to other destinations.'}
+            </p>
+          )}
+          <p className="muted">
+            {last.backAt
+              ? `${last.destination} is back since ${formatTime(last.backAt)}.`
+              : `${last.destination} is still down.`}
+            {failovers.length > 1 && ` ${plural(failovers.length - 1, 'earlier failover')}.`}
+          </p>
+        </div>
       )}
     </section>
   );
@@ -154,6 +214,7 @@ export function OverviewScreen() {
           <QueueCard />
         </section>
         <DestinationHealthCard status={status} />
+        {status.failovers && <FailoverCard failovers={status.failovers} />}
         <section className="card" aria-labelledby="recent-title">
           <h2 id="recent-title">Just now</h2>
           <RecentFiles />

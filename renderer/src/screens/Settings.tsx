@@ -1,6 +1,5 @@
 import { useState, type FormEvent } from 'react';
 import type { PolicySettings, SettingsReport } from '../../../shared/api/contract.js';
-import { CliFallback } from '../components/CliFallback.js';
 import { ErrorState, Loading, NotAvailable } from '../components/States.js';
 import { api, notServed } from '../lib/api.js';
 import { formatBytes, plural } from '../lib/format.js';
@@ -66,9 +65,12 @@ function GeneralForm({ settings, onSaved }: { settings: SettingsReport; onSaved:
     settings.transfer.bandwidthLimit ? String(Math.round(settings.transfer.bandwidthLimit / 125_000)) : '',
   );
   const [concurrency, setConcurrency] = useState(String(settings.transfer.concurrency));
-  const [note, setNote] = useState<{ ok?: string; error?: string; fallback?: boolean } | null>(null);
+  const [note, setNote] = useState<{ ok?: string; error?: string } | null>(null);
+  const [busy, setBusy] = useState(false);
   const save = async (e: FormEvent) => {
     e.preventDefault();
+    setBusy(true);
+    setNote(null);
     try {
       await api.post('POST /api/settings', {
         protection: { copies: copies === 'all' || copies === 'policy' ? copies : Number(copies) },
@@ -77,10 +79,12 @@ function GeneralForm({ settings, onSaved }: { settings: SettingsReport; onSaved:
           bandwidthLimit: limit ? Number(limit) * 125_000 : null,
         },
       });
-      setNote({ ok: 'Saved.' });
+      setNote({ ok: 'Saved. Keepsake works with the new settings now.' });
       onSaved();
     } catch (err) {
-      setNote(notServed(err) ? { fallback: true } : { error: (err as Error).message });
+      setNote({ error: (err as Error).message });
+    } finally {
+      setBusy(false);
     }
   };
   return (
@@ -121,8 +125,8 @@ function GeneralForm({ settings, onSaved }: { settings: SettingsReport; onSaved:
           onChange={(e) => setConcurrency(e.target.value.replace(/\D/g, ''))}
         />
       </div>
-      <button type="submit" className="button button-primary">
-        Save
+      <button type="submit" className="button button-primary" disabled={busy}>
+        {busy ? 'Saving…' : 'Save'}
       </button>
       {note?.ok && (
         <p className="callout callout-ok" role="status">
@@ -133,12 +137,6 @@ function GeneralForm({ settings, onSaved }: { settings: SettingsReport; onSaved:
         <p className="callout callout-bad" role="alert">
           {note.error}
         </p>
-      )}
-      {note?.fallback && (
-        <CliFallback
-          what="Changing settings from this window"
-          command={`edit ${settings.home}/config.json (see docs/CONFIG.md)`}
-        />
       )}
     </form>
   );

@@ -4,6 +4,7 @@ import type { DestinationStatus } from '../../../shared/model/status.js';
 import type { WeddingStatus } from '../../../shared/model/wedding.js';
 import { Badge, ProtectionBadge } from '../components/Badge.js';
 import { Icon } from '../components/Icon.js';
+import { PolicyForm, PolicySummary } from '../components/PolicyCard.js';
 import { Rule321Line } from '../components/Rule321.js';
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { Thumbnail } from '../components/Thumbnail.js';
@@ -181,6 +182,11 @@ export function WeddingDetailScreen({ id }: { id: number }) {
   const detail = useResource(() => api.get('GET /api/weddings/:id', id), `${id}`, countsKey(ws));
   const snapshots = useResource(() => api.get('GET /api/weddings/:id/snapshots', id), `${id}`);
   useLiveEvent(['snapshot'], () => snapshots.reload());
+  const policy = useResource(
+    () => api.get('GET /api/weddings/:id/policy', id),
+    `${id}`,
+    `${countsKey(ws)}/${ws?.belowTarget ?? ''}/${ws?.policy?.why ?? ''}`,
+  );
   const groups = useMemo(() => (detail.data ? groupByFolder(detail.data.files) : []), [detail.data]);
   if (!Number.isInteger(id)) return <ErrorState error={new Error('No such wedding.')} what="This wedding" />;
   if (detail.state === 'error' && !detail.data)
@@ -214,7 +220,11 @@ export function WeddingDetailScreen({ id }: { id: number }) {
           <ul className="dest-badges">
             {destinations.map((d) => (
               <li key={d.name}>
-                <span>{d.name}</span> <ProtectionBadge destination={d.name} badge={destinationBadge(ws, d)} />
+                <span>{d.name}</span>{' '}
+                <ProtectionBadge
+                  destination={d.name}
+                  badge={destinationBadge(ws, d, policy.data?.requiredDestinations)}
+                />
               </li>
             ))}
           </ul>
@@ -229,6 +239,26 @@ export function WeddingDetailScreen({ id }: { id: number }) {
           </p>
         </section>
       )}
+      <section className="card" aria-labelledby="policy-title">
+        <h2 id="policy-title">Protection policy</h2>
+        {policy.state === 'error' && !policy.data ? (
+          <ErrorState error={policy.error} retry={policy.reload} what="This wedding’s policy" />
+        ) : !policy.data ? (
+          <Loading label="Loading the policy" rows={2} />
+        ) : (
+          <div className="grid grid-two">
+            <PolicySummary policy={policy.data} />
+            <PolicyForm
+              policy={policy.data}
+              onSave={async (change) => {
+                const next = await api.post('POST /api/weddings/:id/policy', change, id);
+                policy.reload();
+                return next;
+              }}
+            />
+          </div>
+        )}
+      </section>
       <div className="grid grid-detail">
         <section className="card" aria-labelledby="files-title">
           <h2 id="files-title">Files</h2>

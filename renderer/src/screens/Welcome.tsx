@@ -1,10 +1,11 @@
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { StatusReport } from '../../../shared/model/status.js';
 import { ProtectionBadge } from '../components/Badge.js';
 import { DestinationForm } from '../components/DestinationForm.js';
 import { FolderForm } from '../components/FolderForm.js';
 import { Icon } from '../components/Icon.js';
 import { Progress } from '../components/Progress.js';
+import { RecoveryKeyNotice } from '../components/RecoveryKey.js';
 import { Loading } from '../components/States.js';
 import { api } from '../lib/api.js';
 import { formatBytes, percent, plural } from '../lib/format.js';
@@ -112,6 +113,12 @@ function WatchItProtect({ status, folder }: { status: StatusReport; folder: stri
 export function WelcomeScreen() {
   const { status, reload } = useStatus();
   const folders = useResource(() => api.get('GET /api/folders'), 'folders');
+  // Kept here: the destination form goes away once a destination is added, the key must stay shown.
+  const [recoveryKey, setRecoveryKey] = useState<string | null>(null);
+  const added = (d: { recoveryKey?: string }) => {
+    if (d.recoveryKey) setRecoveryKey(d.recoveryKey);
+    reload();
+  };
   if (!status || !folders.data) return <Loading rows={4} />;
   const hasFolder = folders.data.length > 0;
   const hasDest = status.destinations.length > 0;
@@ -137,6 +144,7 @@ export function WelcomeScreen() {
           )}
         </Step>
         <Step n={2} title="Choose where the copies go" done={hasDest} current={hasFolder && !hasDest}>
+          {recoveryKey && <RecoveryKeyNotice recoveryKey={recoveryKey} onDone={() => setRecoveryKey(null)} />}
           {hasDest ? (
             <>
               <ul className="plain">
@@ -150,7 +158,7 @@ export function WelcomeScreen() {
               {status.destinations.length === 1 && (
                 <details className="later">
                   <summary>Add a second place (recommended: an external drive, a NAS or a cloud)</summary>
-                  <DestinationForm onAdded={reload} simple />
+                  <DestinationForm onAdded={added} simple />
                 </details>
               )}
             </>
@@ -162,7 +170,7 @@ export function WelcomeScreen() {
               </p>
               <DestinationForm
                 initial={{ name: 'Vault', path: joinPath(status.home, 'Vault') }}
-                onAdded={reload}
+                onAdded={added}
                 simple
               />
             </>

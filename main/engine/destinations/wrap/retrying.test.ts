@@ -132,6 +132,17 @@ describe('withRetry', () => {
     expect(clock.sleeps).toEqual([250, 500, 1000]);
   });
 
+  it('stops retrying as soon as giveUp says the destination is down', async () => {
+    // Up after the first failure, declared down by the time of the second.
+    let asked = 0;
+    const { clock, faulty, dest, events } = await setup({ giveUp: () => ++asked > 1 });
+    faulty.inject({ method: 'stat', times: 10, fault: { type: 'fail', kind: 'unavailable' } });
+    const err = await clock.run(failure(dest.stat('a/x')));
+    expect(err.kind).toBe('unavailable');
+    expect(faulty.calls('stat')).toBe(2);
+    expect(events.map((e) => e.attempt)).toEqual([1]);
+  });
+
   it('treats errors that are not DestinationErrors as transient', async () => {
     const clock = new SteppingClock();
     const local = await locals.make();

@@ -24,6 +24,11 @@ export interface RetryOptions {
   random?: () => number;
   /** Told before each wait, so callers can log or show "retrying in 4 s". */
   onRetry?: (event: RetryEvent) => void;
+  /**
+   * Asked after a failure: true stops retrying at once (the health monitor has declared the
+   * destination down, so the work is better placed elsewhere now than after a minute of retries).
+   */
+  giveUp?: () => boolean;
 }
 
 /** One retry about to happen: attempt `attempt` failed with `error`; the next starts after `delayMs`. */
@@ -58,6 +63,7 @@ export class RetryingDestination implements Destination {
   private readonly maxAttempts: number;
   private readonly policy: { baseDelayMs: number; maxDelayMs: number; random: () => number };
   private readonly onRetry: ((event: RetryEvent) => void) | undefined;
+  private readonly giveUp: (() => boolean) | undefined;
 
   constructor(
     readonly inner: Destination,
@@ -72,6 +78,7 @@ export class RetryingDestination implements Destination {
       random: opts.random ?? Math.random,
     };
     this.onRetry = opts.onRetry;
+    this.giveUp = opts.giveUp;
   }
 
   /** Passes through once: a consumed stream cannot be sent again (see `putFrom`). */
@@ -194,7 +201,14 @@ export class RetryingDestination implements Destination {
       try {
         return await call();
       } catch (err) {
-        if (attempt >= this.maxAttempts || !isRetriable(err) || signal?.aborted || stop?.()) throw err;
+        if (
+          attempt >= this.maxAttempts ||
+          !isRetriable(err) ||
+          signal?.aborted ||
+          stop?.() ||
+          this.giveUp?.()
+        )
+          throw err;
         const delayMs = backoffDelay(attempt, err, this.policy);
         if (delayMs === undefined) throw err;
         this.onRetry?.({

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { RestoreSummary } from '../../../../shared/api/contract.js';
 import type { RetrievalEstimate, RetrievalSpeed } from '../../../../shared/model/cost.js';
-import { api, notServed } from '../../lib/api.js';
+import { api } from '../../lib/api.js';
 import { desktop } from '../../lib/desktop.js';
 import { formatBytes, formatDuration, formatMoney, plural } from '../../lib/format.js';
 import { Icon } from '../Icon.js';
@@ -41,7 +41,7 @@ export function RehydratePanel({
   const [speed, setSpeed] = useState<RetrievalSpeed>('standard');
   const [estimate, setEstimate] = useState<{
     speed: RetrievalSpeed;
-    value: RetrievalEstimate[] | 'unavailable' | { error: string };
+    value: RetrievalEstimate[] | { error: string };
   } | null>(null);
   const [busy, setBusy] = useState(false);
   const requested = archived.length > 0 && archived.every((a) => a.requested);
@@ -60,7 +60,7 @@ export function RehydratePanel({
       );
       setEstimate({ speed: s, value });
     } catch (e) {
-      setEstimate({ speed: s, value: notServed(e) ? 'unavailable' : { error: (e as Error).message } });
+      setEstimate({ speed: s, value: { error: (e as Error).message } });
     }
   };
   if (requested)
@@ -104,11 +104,7 @@ export function RehydratePanel({
             </label>
           ))}
         </fieldset>
-        {e === 'unavailable' ? (
-          <p className="muted">
-            A cost estimate is not available yet in this version; see your provider’s price list.
-          </p>
-        ) : e && 'error' in e ? (
+        {e && 'error' in e ? (
           <p className="muted">The cost could not be estimated: {e.error}</p>
         ) : e ? (
           <p>

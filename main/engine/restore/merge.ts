@@ -1,0 +1,110 @@
+import type { Manifest, ManifestEntry, SnapshotRef } from '../../../shared/model/snapshot.js';
+import type { Repository } from '../repo/repository.js';
+
+/** No reachable destination holds the snapshot asked for (or any snapshot of the wedding). */
+export class SnapshotNotFoundError extends Error {
+  override readonly name = 'SnapshotNotFoundError';
+}
+
+/** One destination's manifest taken into a merged view. */
+export interface MergedPart {
+  repo: Repository;
+  ref: SnapshotRef;
+  manifest: Manifest;
+}
+
+/** A wedding as of one snapshot over every destination (see mergeSnapshots). */
+export interface MergedSnapshot {
+  /** The union of the parts' entries, sorted by path; wedding, time and host are the first part's. */
+  manifest: Manifest;
+  /** The manifests merged, in precedence order: the first one listing a path gives its entry. */
+  parts: MergedPart[];
+  /** The repository whose manifest gave each path's entry. */
+  sourceOf: Map<string, Repository>;
+  /** Repositories whose snapshots could not be listed: files only they hold are missing from `manifest`. */
+  unreachable: { destination: string; reason: string }[];
+}
+
+/**
+ * The files of a wedding as of a snapshot, over every destination. Each destination's manifest lists
+ * only the files it holds (placement by policy, a destination down during a backup), so no single
+ * manifest need be the whole wedding. The rule:
+ * - from each repository take its newest manifest of the wedding (`latest`), or its newest at or
+ *   before `id` (a named snapshot; the id must exist on some destination, and nothing newer is used);
+ * - the result is the union of their entries by path; a path listed by several manifests takes the
+ *   entry of the first in precedence order: the snapshots of `prefer` first (`--from`: its entries win
+ *   even over newer ones), then the others newest first, a tie (same id) in the order of `repos`.
+ * Deleted files: a deletion makes every destination reachable at that moment get a manifest without
+ * the file, so a deleted file comes back only from a destination whose chosen manifest predates the
+ * deletion: one that was unreachable when it was snapshotted and has had no snapshot since, or one
+ * that holds no live file of the wedding any more (it gets no new manifest then). It is restored
+ * rather than risk leaving a live file out: a path missing from a manifest means "deleted" or "not
+ * held here", and manifests cannot tell which. A renamed file can likewise come back under both names.
+ * A repository whose snapshots cannot be listed is skipped and named in `unreachable`; a chosen
+ * manifest that cannot be read (damaged, altered) fails the call: it is never silently left out.
+ */
+export async function mergeSnapshots(
+  repos: Repository[],
+  wedding: string,
+  opts: { id?: string; prefer?: Repository[] } = {},
+): Promise<MergedSnapshot> {
+  const id = opts.id ?? 'latest';
+  const prefer = opts.prefer ?? [];
+  const all = [...new Set([...prefer, ...repos])];
+  const listed = await Promise.all(
+    all.map(async (repo) => {
+      try {
+        return { repo, refs: await repo.listSnapshots(wedding) };
+      } catch (err) {
+        return { repo, refs: [], error: err as Error };
+      }
+    }),
+  );
+  const unreachable = listed.flatMap((l) =>
+    l.error ? [{ destination: l.repo.name, reason: l.error.message }] : [],
+  );
+  const exists = id === 'latest' || listed.some((l) => l.refs.some((r) => r.id === id));
+  const chosen = exists
+    ? listed.flatMap(({ repo, refs }) => {
+        const upTo = refs.filter((r) => id === 'latest' || r.id <= id);
+        const newest = upTo.reduce<SnapshotRef | undefined>((a, r) => (!a || r.id > a.id ? r : a), undefined);
+        return newest ? [{ repo, ref: newest }] : [];
+      })
+    : [];
+  if (chosen.length === 0) {
+    const what =
+      id === 'latest' ? `no snapshot of wedding "${wedding}"` : `no snapshot "${id}" of wedding "${wedding}"`;
+    const why = unreachable.map((u) => u.reason);
+    throw new SnapshotNotFoundError(
+      `${what} on ${all.map((r) => r.name).join(', ')}${why.length ? ` (${why.join('; ')})` : ''}`,
+    );
+  }
+  const rank = (repo: Repository) => {
+    const p = prefer.indexOf(repo);
+    return p >= 0 ? p : prefer.length;
+  };
+  chosen.sort(
+    (a, b) =>
+      rank(a.repo) - rank(b.repo) ||
+      (a.ref.id > b.ref.id ? -1 : a.ref.id < b.ref.id ? 1 : 0) ||
+      all.indexOf(a.repo) - all.indexOf(b.repo),
+  );
+  const parts = await Promise.all(
+    chosen.map(async ({ repo, ref }) => ({
+      repo,
+      ref,
+      manifest: (await repo.readManifest(ref.key)).manifest,
+    })),
+  );
+  const byPath = new Map<string, ManifestEntry>();
+  const sourceOf = new Map<string, Repository>();
+  for (const part of parts) {
+    for (const entry of part.manifest.files) {
+      if (byPath.has(entry.path)) continue;
+      byPath.set(entry.path, entry);
+      sourceOf.set(entry.path, part.repo);
+    }
+  }
+  const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  return { manifest: { ...parts[0]!.manifest, files }, parts, sourceOf, unreachable };
+}
