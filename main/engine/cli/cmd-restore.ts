@@ -85,6 +85,15 @@ function report(r: RestoreResult, json: boolean): void {
   console.log(
     `Restored ${r.restored} file(s), ${formatBytes(r.bytes)}, from snapshot ${r.snapshot.id} on ${r.from}; every file verified against its SHA-256.`,
   );
+  const others = r.merged.filter((m) => m.destination !== r.from);
+  if (others.length)
+    console.log(
+      `Files that only other destinations held came from their newest snapshots: ${others.map((m) => `${m.destination} (${m.snapshot.id})`).join(', ')}.`,
+    );
+  for (const u of r.unreachable ?? [])
+    console.log(
+      `WARNING ${u.destination} could not be read (${u.reason}): files only it holds are not restored.`,
+    );
   if (r.existing.length)
     console.log(
       `Kept ${r.existing.length} file(s) that already exist in the target (use --overwrite to replace them).`,
@@ -164,7 +173,13 @@ export function registerRestore(program: Command): void {
         bar.stop();
       }
       report(result, g.json ?? false);
-      if (result.failed.length || result.refused.length || result.archived.length) process.exitCode = 1;
+      if (
+        result.failed.length ||
+        result.refused.length ||
+        result.archived.length ||
+        result.unreachable.length
+      )
+        process.exitCode = 1;
     });
 
   program
