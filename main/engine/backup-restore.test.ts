@@ -45,8 +45,15 @@ describe('backup and restore', { timeout: 180_000 }, () => {
 
   it('restores the whole wedding byte-identical, with the files’ modification times', async () => {
     const target = join(h.root, 'restore-all');
-    const r = await withTestEngine(h, (e) => e.restore({ wedding: slug, target }));
+    const progress: { done: number; total: number }[] = [];
+    const r = await withTestEngine(h, (e) => {
+      e.on('restore', (p) => progress.push(p));
+      return e.restore({ wedding: slug, target });
+    });
     firstSnapshot = r.snapshot.id;
+    // One progress event per file, for the UI's live progress and ETA.
+    expect(progress.map((p) => p.done)).toEqual(files.map((_, i) => i + 1));
+    expect(progress.every((p) => p.total === files.length)).toBe(true);
     expect(r.failed).toEqual([]);
     expect(r.refused).toEqual([]);
     expect(r.restored).toBe(files.length);

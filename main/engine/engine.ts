@@ -69,6 +69,17 @@ export interface EngineEvents {
   file: [path: string, outcome: BackupOutcome];
   snapshot: [written: string];
   problem: [message: string];
+  /** A restore's progress, after each file (for the UI's progress bar and ETA). */
+  restore: [progress: RestoreProgress];
+}
+
+/** How far a restore is: files and bytes done of the total, and the file just written. */
+export interface RestoreProgress {
+  done: number;
+  total: number;
+  bytes: number;
+  totalBytes: number;
+  path: string;
 }
 
 /**
@@ -595,6 +606,14 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Restores from the configured destinations (or the named one first). */
   async restore(req: Omit<RestoreRequest, 'repos'> & { from?: string }): Promise<RestoreResult> {
+    const caller = req.onProgress;
+    req = {
+      ...req,
+      onProgress: (p) => {
+        caller?.(p);
+        this.emit('restore', p);
+      },
+    };
     let result: RestoreResult;
     if (!req.from) result = await restore({ ...req, repos: this.repos });
     else {

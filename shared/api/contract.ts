@@ -338,7 +338,7 @@ export type ApiEvent =
   | { type: 'file'; path: string; outcome: string }
   | { type: 'progress'; bytesRead: number; pendingBytes: number }
   | { type: 'problem'; message: string }
-  /** Not sent yet: a restore's progress, file by file. */
+  /** A restore's progress, after each file. */
   | { type: 'restore'; done: number; total: number; bytes: number; totalBytes: number; path: string }
   /** Not sent yet: a snapshot manifest was written (`written` is `destination:key`). */
   | { type: 'snapshot'; written: string }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { ApiEvent } from '../../../shared/api/contract.js';
 import type { BackupOutcome } from '../pipeline/backup-file.js';
-import { Engine } from '../engine.js';
+import { Engine, type RestoreProgress } from '../engine.js';
 import { EngineHost } from '../host/engine-host.js';
 import { ApiGuard } from './guard.js';
 import { hostRoute } from './routes-config.js';
@@ -32,6 +32,7 @@ export class ApiServer {
     this.sendStatus();
   };
   private readonly onProblem = (message: string) => this.broadcast({ type: 'problem', message });
+  private readonly onRestore = (p: RestoreProgress) => this.broadcast({ type: 'restore', ...p });
   private readonly onEngine = () => this.sendStatus();
 
   private readonly host: EngineHost;
@@ -52,6 +53,7 @@ export class ApiServer {
     });
     this.host.on('file', this.onFile);
     this.host.on('problem', this.onProblem);
+    this.host.on('restore', this.onRestore);
     this.host.on('engine', this.onEngine);
     const port = (this.server.address() as AddressInfo).port;
     this.guard.setPort(port);
@@ -78,6 +80,7 @@ export class ApiServer {
   async close(): Promise<void> {
     this.host.off('file', this.onFile);
     this.host.off('problem', this.onProblem);
+    this.host.off('restore', this.onRestore);
     this.host.off('engine', this.onEngine);
     for (const res of this.streams) res.end();
     this.streams.clear();

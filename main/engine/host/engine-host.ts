@@ -284,16 +284,19 @@ export class EngineHost extends EventEmitter<HostEvents> {
       file: (...a: EngineEvents['file']) => this.emit('file', ...a),
       snapshot: (w: string) => this.emit('snapshot', w),
       problem: (m: string) => this.emit('problem', m),
+      restore: (p: EngineEvents['restore'][0]) => this.emit('restore', p),
     };
     engine.on('read', forward.read);
     engine.on('file', forward.file);
     engine.on('snapshot', forward.snapshot);
     engine.on('problem', forward.problem);
+    engine.on('restore', forward.restore);
     this.detach = () => {
       engine.off('read', forward.read);
       engine.off('file', forward.file);
       engine.off('snapshot', forward.snapshot);
       engine.off('problem', forward.problem);
+      engine.off('restore', forward.restore);
     };
     this.current = engine;
     this.broken = undefined;

@@ -1,7 +1,7 @@
 // @vitest-environment happy-dom
 import { describe, expect, it } from 'vitest';
 import { toggle } from '../lib/selection.js';
-import { restoreRequests } from './Restore.js';
+import { restoreEta, restoreRequests } from './Restore.js';
 
 const e = (path: string) => ({
   path,
@@ -50,5 +50,15 @@ describe('restore requests', () => {
       new Map([['S1', 2]]),
     );
     expect(r).toEqual({ wedding: 'w', snapshot: 'S1', target: '/r', rehydrate: { speed: 'bulk' } });
+  });
+});
+
+describe('restore progress', () => {
+  it('says files and bytes done and how long is left at the rate so far', () => {
+    const p = { done: 10, total: 40, bytes: 250e6, totalBytes: 1000e6, startedAt: 0 };
+    // 250 MB in 60 s: the other 750 MB take about 180 s more.
+    expect(restoreEta(p, 60_000)).toMatch(/^10 of 40 files, .+ of .+, about 3 minutes left$/);
+    expect(restoreEta({ ...p, bytes: 0, done: 0 }, 500)).toMatch(/^0 of 40 files, /);
+    expect(restoreEta({ done: 0, total: 1, startedAt: 0 }, 10)).toBe('0 of 1 file');
   });
 });

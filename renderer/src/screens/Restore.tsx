@@ -11,16 +11,41 @@ import { VersionFinder } from '../components/restore/VersionFinder.js';
 import { Empty, ErrorState, Loading } from '../components/States.js';
 import { api } from '../lib/api.js';
 import { useLiveEvent } from '../lib/events.js';
-import { formatBytes, formatDay, plural, snapshotMoment } from '../lib/format.js';
+import { formatBytes, formatDay, formatDuration, plural, snapshotMoment } from '../lib/format.js';
 import { defaultRestoreTarget, exactPattern, isInside } from '../lib/paths.js';
 import { href, navigate } from '../lib/router.js';
 import { count, emptySelection, toggle, type Selection } from '../lib/selection.js';
 import { useStatus } from '../lib/status.js';
 import { useResource } from '../lib/use-resource.js';
 
+/** `12 of 40 files, 300 MB of 1.2 GB, about 2 minutes left` from the live restore events. */
+export function restoreEta(
+  p: { done: number; total: number; bytes?: number; totalBytes?: number; startedAt: number },
+  now = Date.now(),
+): string {
+  let text = `${p.done} of ${plural(p.total, 'file')}`;
+  if (p.bytes !== undefined && p.totalBytes) {
+    text += `, ${formatBytes(p.bytes)} of ${formatBytes(p.totalBytes)}`;
+    const elapsed = (now - p.startedAt) / 1000;
+    if (p.bytes > 0 && elapsed > 1) {
+      const left = ((p.totalBytes - p.bytes) / p.bytes) * elapsed;
+      text += `, ${formatDuration(Math.max(1, Math.round(left)))} left`;
+    }
+  }
+  return text;
+}
+
 type Phase =
   | { step: 'choose' }
-  | { step: 'running'; done: number; total: number }
+  | {
+      step: 'running';
+      done: number;
+      total: number;
+      /** Bytes written of all, and when the restore started (ms), for the ETA. */
+      bytes?: number;
+      totalBytes?: number;
+      startedAt: number;
+    }
   | { step: 'done'; results: RestoreSummary[] }
   | { step: 'error'; message: string };
 
@@ -114,7 +139,11 @@ function RestoreWedding({ wedding, initialSnapshot }: { wedding: Wedding; initia
     if (!targetTouched) setTarget(defaultRestoreTarget(wedding.folders[0], watched, wedding.slug));
   }, [targetTouched, wedding, watched]);
   useLiveEvent(['restore'], (e) => {
-    setPhase((p) => (p.step === 'running' ? { step: 'running', done: e.done, total: e.total } : p));
+    setPhase((p) =>
+      p.step === 'running'
+        ? { ...p, done: e.done, total: e.total, bytes: e.bytes, totalBytes: e.totalBytes }
+        : p,
+    );
   });
 
   const c = count(selection);
@@ -128,7 +157,7 @@ function RestoreWedding({ wedding, initialSnapshot }: { wedding: Wedding; initia
   const run = async () => {
     const requests = restoreRequests(wedding, selection, { target: target.trim(), overwrite, from }, totals);
     setRehydrated(null);
-    setPhase({ step: 'running', done: 0, total: c.files });
+    setPhase({ step: 'running', done: 0, total: c.files, startedAt: Date.now() });
     try {
       const results: RestoreSummary[] = [];
       for (const body of requests) results.push(await api.post('POST /api/restore', body));
@@ -186,6 +215,7 @@ function RestoreWedding({ wedding, initialSnapshot }: { wedding: Wedding; initia
           value={phase.done > 0 && phase.total > 0 ? (phase.done / phase.total) * 100 : null}
           label="Restore progress"
         />
+        <p data-testid="restore-eta">{restoreEta(phase)}</p>
         <p className="muted">
           Each file is checked against its SHA-256 checksum before it gets its name in <code>{target}</code>.
         </p>
