@@ -69,6 +69,8 @@ export interface EngineEvents {
   file: [path: string, outcome: BackupOutcome];
   snapshot: [written: string];
   problem: [message: string];
+  /** A destination's health changed (state or cause). */
+  health: [destination: string];
   /** A restore's progress, after each file (for the UI's progress bar and ETA). */
   restore: [progress: RestoreProgress];
 }
@@ -198,6 +200,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     );
     this.monitor.on('change', (change, health) => {
       this.failover.onChange(change, health);
+      this.emit('health', change.destination);
       this.notices.destinationHealth(health);
       this.audit.record({
         kind: 'destination-state',

@@ -340,9 +340,9 @@ export type ApiEvent =
   | { type: 'problem'; message: string }
   /** A restore's progress, after each file. */
   | { type: 'restore'; done: number; total: number; bytes: number; totalBytes: number; path: string }
-  /** Not sent yet: a snapshot manifest was written (`written` is `destination:key`). */
+  /** A snapshot manifest was written (`written` is `destination:key`). */
   | { type: 'snapshot'; written: string }
-  /** Not sent yet: a destination's health changed. */
+  /** A destination's health changed. */
   | { type: 'health'; health: DestinationHealthReport };
 
 /** An error response body: `{ error }` with a message for a person. */

@@ -4,6 +4,7 @@ import { dirname, isAbsolute } from 'node:path';
 import { z } from 'zod';
 import type {
   ApiRoutes,
+  DestinationHealthReport,
   FileVersion,
   SettingsReport,
   SnapshotListing,
@@ -421,19 +422,9 @@ export async function handleApi(
       } satisfies VerifySummary;
     }
     case 'GET /api/health':
-      return engine.monitor.all().map((h) => ({
-        destination: h.destination,
-        state: h.state,
-        cause: h.cause,
-        reason: h.reason,
-        ...(h.detail ? { detail: h.detail } : {}),
-        since: h.since,
-        ...(h.lastSuccessAt ? { lastSuccessAt: h.lastSuccessAt } : {}),
-        ...(h.lastFailureAt ? { lastFailureAt: h.lastFailureAt } : {}),
-        history: engine.monitor
-          .history(h.destination)
-          .map((c) => ({ at: c.at, from: c.from, to: c.to, cause: c.cause, reason: c.reason })),
-      })) satisfies Response<'GET /api/health'>;
+      return engine.monitor
+        .all()
+        .map((h) => healthReport(engine, h.destination)!) satisfies Response<'GET /api/health'>;
     case 'GET /api/cost':
       return costReport(engine.store, engine.config, engine.clock.now()) satisfies Response<'GET /api/cost'>;
     case 'GET /api/audit':
@@ -458,4 +449,23 @@ export async function handleApi(
     default:
       throw new HttpError(404, `no route ${method} ${path}`);
   }
+}
+
+/** One destination's health with its history, as GET /api/health and the `health` event give it. */
+export function healthReport(engine: Engine, destination: string): DestinationHealthReport | undefined {
+  const h = engine.monitor.health(destination);
+  if (!h) return undefined;
+  return {
+    destination: h.destination,
+    state: h.state,
+    cause: h.cause,
+    reason: h.reason,
+    ...(h.detail ? { detail: h.detail } : {}),
+    since: h.since,
+    ...(h.lastSuccessAt ? { lastSuccessAt: h.lastSuccessAt } : {}),
+    ...(h.lastFailureAt ? { lastFailureAt: h.lastFailureAt } : {}),
+    history: engine.monitor
+      .history(h.destination)
+      .map((c) => ({ at: c.at, from: c.from, to: c.to, cause: c.cause, reason: c.reason })),
+  };
 }

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemClock } from '../clock.js';
 import { newConfig, saveConfig } from '../config/config-file.js';
+import { DestinationError } from '../destinations/errors.js';
 import { Engine } from '../engine.js';
 import { addDestination } from '../setup/destinations.js';
 import { addFolder } from '../setup/folders.js';
@@ -172,5 +173,38 @@ describe('local API server', () => {
       req.end();
     });
     expect(got).toContain('"message":"drive unplugged"');
+  });
+
+  it('streams a destination going down as a health event', async () => {
+    const got = await new Promise<string>((resolve, reject) => {
+      let failed = false;
+      const req = request(
+        { host: '127.0.0.1', port, path: '/api/events', headers: { Host: `127.0.0.1:${port}`, ...auth } },
+        (res) => {
+          let text = '';
+          res.on('data', (c: Buffer) => {
+            text += c.toString();
+            if (text.includes('connected') && !failed) {
+              failed = true;
+              // Three failed calls in a row open the breaker: the monitor declares Vault down.
+              for (let i = 0; i < 3; i++)
+                engine.monitor.record('Vault', {
+                  method: 'put',
+                  startedAt: engine.clock.now(),
+                  latencyMs: 5,
+                  error: new DestinationError('unavailable', 'Vault', 'the drive is unplugged'),
+                });
+            }
+            if (text.includes('event: health')) {
+              req.destroy();
+              resolve(text);
+            }
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end();
+    });
+    expect(got).toMatch(/"destination":"Vault","state":"down"/);
   });
 });

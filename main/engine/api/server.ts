@@ -6,7 +6,7 @@ import { Engine, type RestoreProgress } from '../engine.js';
 import { EngineHost } from '../host/engine-host.js';
 import { ApiGuard } from './guard.js';
 import { hostRoute } from './routes-config.js';
-import { handleApi, HttpError } from './routes.js';
+import { handleApi, healthReport, HttpError } from './routes.js';
 import { securityHeaders, serveStatic } from './static.js';
 
 export interface ApiServerOptions {
@@ -33,6 +33,18 @@ export class ApiServer {
   };
   private readonly onProblem = (message: string) => this.broadcast({ type: 'problem', message });
   private readonly onRestore = (p: RestoreProgress) => this.broadcast({ type: 'restore', ...p });
+  private readonly onSnapshot = (written: string) => this.broadcast({ type: 'snapshot', written });
+  private readonly onHealth = (destination: string) => {
+    void this.host
+      .use((engine) => healthReport(engine, destination))
+      .then(
+        (health) => {
+          if (health) this.broadcast({ type: 'health', health });
+          this.sendStatus();
+        },
+        () => undefined,
+      );
+  };
   private readonly onEngine = () => this.sendStatus();
 
   private readonly host: EngineHost;
@@ -54,6 +66,8 @@ export class ApiServer {
     this.host.on('file', this.onFile);
     this.host.on('problem', this.onProblem);
     this.host.on('restore', this.onRestore);
+    this.host.on('snapshot', this.onSnapshot);
+    this.host.on('health', this.onHealth);
     this.host.on('engine', this.onEngine);
     const port = (this.server.address() as AddressInfo).port;
     this.guard.setPort(port);
@@ -81,6 +95,8 @@ export class ApiServer {
     this.host.off('file', this.onFile);
     this.host.off('problem', this.onProblem);
     this.host.off('restore', this.onRestore);
+    this.host.off('snapshot', this.onSnapshot);
+    this.host.off('health', this.onHealth);
     this.host.off('engine', this.onEngine);
     for (const res of this.streams) res.end();
     this.streams.clear();

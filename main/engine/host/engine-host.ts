@@ -285,18 +285,21 @@ export class EngineHost extends EventEmitter<HostEvents> {
       snapshot: (w: string) => this.emit('snapshot', w),
       problem: (m: string) => this.emit('problem', m),
       restore: (p: EngineEvents['restore'][0]) => this.emit('restore', p),
+      health: (d: string) => this.emit('health', d),
     };
     engine.on('read', forward.read);
     engine.on('file', forward.file);
     engine.on('snapshot', forward.snapshot);
     engine.on('problem', forward.problem);
     engine.on('restore', forward.restore);
+    engine.on('health', forward.health);
     this.detach = () => {
       engine.off('read', forward.read);
       engine.off('file', forward.file);
       engine.off('snapshot', forward.snapshot);
       engine.off('problem', forward.problem);
       engine.off('restore', forward.restore);
+      engine.off('health', forward.health);
     };
     this.current = engine;
     this.broken = undefined;
