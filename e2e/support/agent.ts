@@ -15,10 +15,13 @@ export function tempDir(prefix: string): { path: string; cleanup: () => void } {
   return { path, cleanup: () => rmSync(path, { recursive: true, force: true }) };
 }
 
-/** Runs `keepsake --home HOME ARGS...` (the built CLI) to the end; fails with its output when it fails. */
-export function keepsake(home: string, args: string[]): Promise<string> {
+/**
+ * Runs `keepsake --home HOME ARGS...` (the built CLI) to the end, with `input` on its standard input
+ * (a secret for `--secret-stdin`); fails with its output when it fails.
+ */
+export function keepsake(home: string, args: string[], input?: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       process.execPath,
       [bin, '--home', home, ...args],
       { cwd: repoRoot, env: { ...process.env, NO_COLOR: '1' } },
@@ -28,6 +31,7 @@ export function keepsake(home: string, args: string[]): Promise<string> {
         else resolve(stdout);
       },
     );
+    child.stdin?.end(input);
   });
 }
 
