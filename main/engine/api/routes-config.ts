@@ -18,6 +18,7 @@ import {
   addDestinationChange,
   addFolderChange,
   removeDestinationChange,
+  credentialVaultOf,
   removeFolderChange,
   settingsChange,
   updateDestinationChange,
@@ -144,11 +145,8 @@ const ROUTES: Record<string, Handler> = {
   'POST /api/destinations': async (host, body) => {
     const { encrypt, passphrase, ...fields } = parse(addBody, body);
     const proposed = proposedDestination(fields);
-    if (proposed.secret && host.options.credentials)
-      throw new HttpError(
-        400,
-        "Keepsake's desktop app keeps cloud keys in the system keychain, which this form cannot write to yet: leave the key fields empty to use the credentials set up on this computer, or add the destination with `keepsake destinations add`.",
-      );
+    // Under the desktop shell the keys go to its keychain vault, never to a plain file.
+    const vault = credentialVaultOf(host.options.credentials);
     const { added, recoveryKey } = await change(() =>
       host.reconfigure(
         addDestinationChange(
@@ -164,6 +162,7 @@ const ROUTES: Record<string, Handler> = {
             clock: host.clock,
             keys: host.options.keys ?? new FileKeyCache(host.home),
             ...(host.options.scryptWorkFactor ? { scryptWorkFactor: host.options.scryptWorkFactor } : {}),
+            ...(vault ? { vault } : {}),
           },
         ),
       ),
@@ -181,7 +180,9 @@ const ROUTES: Record<string, Handler> = {
   },
   'POST /api/destinations/remove': async (host, body) => {
     const { name } = parse(z.object({ name: z.string().min(1) }).strict(), body);
-    await change(() => host.reconfigure(removeDestinationChange(host.home, name)));
+    await change(() =>
+      host.reconfigure(removeDestinationChange(host.home, name, credentialVaultOf(host.options.credentials))),
+    );
     return { removed: name } satisfies Response<'POST /api/destinations/remove'>;
   },
   'POST /api/settings': async (host, body) => {

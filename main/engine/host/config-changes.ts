@@ -49,6 +49,17 @@ export interface KeySetup {
   keys: KeyCache;
   /** scrypt work factor of a new passphrase file (default age's 18; tests lower it). */
   scryptWorkFactor?: number;
+  /**
+   * Where a new destination's credentials are kept when not in the home's credentials.json: the
+   * desktop shell's keychain vault, so they are never written to a plain file there.
+   */
+  vault?: CredentialVault;
+}
+
+/** A credential keeper written to asynchronously (the shell's keychain over the engine's port). */
+export interface CredentialVault {
+  set(name: string, secret: Secret): Promise<void>;
+  delete(name: string): Promise<void>;
 }
 
 /** What adding a destination gives back: its config, and a new key's recovery key (shown once). */
@@ -65,7 +76,12 @@ export interface DestinationAdded {
  */
 export function addDestinationChange(d: DestinationToAdd, setup: KeySetup) {
   return async (config: Config): Promise<ConfigChange<DestinationAdded>> => {
-    const credentials = new CredentialStore(setup.home);
+    // Under the shell the secret is only held here until the destination answered, then goes to the
+    // keychain; headless it goes to the owner-only credentials.json as the CLI does.
+    const vault = setup.vault;
+    const file = vault ? undefined : new CredentialStore(setup.home);
+    let held: Secret | undefined;
+    const credentials = file ?? { set: (_name: string, secret: Secret) => void (held = secret) };
     let recoveryKey: string | undefined;
     const encryption: EncryptionSetup | undefined = d.encrypt
       ? {
@@ -90,11 +106,12 @@ export function addDestinationChange(d: DestinationToAdd, setup: KeySetup) {
       encryption,
     );
     const added = next.destinations.at(-1)!;
-    const forget = () => credentials.delete(added.name);
+    if (vault && held) await vault.set(added.name, held);
+    const forget = () => (vault ? vault.delete(added.name) : file!.delete(added.name));
     try {
       await d.test?.(added, d.secret);
     } catch (err) {
-      if (d.secret) forget();
+      if (d.secret) await forget();
       throw err;
     }
     return {
@@ -125,12 +142,18 @@ export function updateDestinationChange(update: { name: string; enabled?: boolea
 }
 
 /** `destinations remove`: stops backing up there (nothing stored is deleted); its stored secret goes. */
-export function removeDestinationChange(home: string, name: string) {
+export function removeDestinationChange(home: string, name: string, vault?: CredentialVault) {
   return (config: Config): ConfigChange<void> => ({
     config: removeDestination(config, name),
     result: undefined,
-    commit: () => new CredentialStore(home).delete(name),
+    commit: () => (vault ? vault.delete(name) : new CredentialStore(home).delete(name)),
   });
+}
+
+/** The engine's credentials when they can also be written (the shell's keychain), else undefined. */
+export function credentialVaultOf(credentials: unknown): CredentialVault | undefined {
+  const c = credentials as Partial<CredentialVault> | undefined;
+  return typeof c?.set === 'function' && typeof c.delete === 'function' ? (c as CredentialVault) : undefined;
 }
 
 /** The settings a person changes from the window, laid over the config (the schema checks them after). */

@@ -64,7 +64,7 @@ export async function addDestination(
   config: Config,
   dest: DestinationConfig,
   clock: Clock,
-  credentials?: { store: CredentialStore; secret: Secret },
+  credentials?: { store: Pick<CredentialStore, 'set'>; secret: Secret },
   encryption?: EncryptionSetup,
 ): Promise<Config> {
   if (config.destinations.some((d) => d.name === dest.name))
