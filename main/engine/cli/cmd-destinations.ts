@@ -3,6 +3,7 @@ import { ConfigError, saveConfig } from '../config/config-file.js';
 import { systemClock } from '../clock.js';
 import { describeLocation } from '../destinations/factory.js';
 import { addDestination, removeDestination, testDestination } from '../setup/destinations.js';
+import { checkedConfig } from '../host/engine-host.js';
 import { homeOf, type GlobalOptions } from './context.js';
 import { CredentialStore } from '../config/credentials.js';
 import { registerCloudDestinations } from './cmd-destinations-cloud.js';
@@ -72,6 +73,52 @@ export function registerDestinations(program: Command): void {
         ]),
       );
     });
+  dests
+    .command('set <name>')
+    .description(
+      'region tags (a wedding flagged EU only goes to destinations tagged EU) and where a folder is',
+    )
+    .option('--tag <tag...>', 'region tags, e.g. EU (replaces the ones it has)')
+    .option('--no-tags', 'remove its region tags')
+    .option('--off-laptop', 'a local folder kept away from this computer (a NAS, a drive at the studio)')
+    .option('--on-laptop', 'a local folder that travels with this computer (the default)')
+    .action(
+      (
+        name: string,
+        opts: { tag?: string[]; tags?: boolean; offLaptop?: boolean; onLaptop?: boolean },
+        cmd: Command,
+      ) => {
+        const { home, config } = requireConfig(cmd.optsWithGlobals<GlobalOptions>());
+        const found = config.destinations.find((d) => d.name === name);
+        if (!found) throw new ConfigError(`No destination named "${name}".`);
+        if (opts.offLaptop && opts.onLaptop)
+          throw new ConfigError('Give --off-laptop or --on-laptop, not both.');
+        if ((opts.offLaptop || opts.onLaptop) && found.kind !== 'local')
+          throw new ConfigError(
+            `--off-laptop and --on-laptop are for local folders; ${name} is ${found.kind}.`,
+          );
+        let changed = { ...found };
+        if (opts.tag) changed = { ...changed, tags: [...new Set(opts.tag.map((t) => t.toUpperCase()))] };
+        else if (opts.tags === false) changed = { ...changed, tags: [] };
+        if (changed.kind === 'local' && (opts.offLaptop || opts.onLaptop))
+          changed = { ...changed, onLaptop: !opts.offLaptop };
+        const next = checkedConfig({
+          ...config,
+          destinations: config.destinations.map((d) => (d === found ? changed : d)),
+        });
+        saveConfig(home, next);
+        const d = next.destinations.find((x) => x.name === name)!;
+        const where =
+          d.kind === 'local'
+            ? d.onLaptop === false
+              ? ', kept off this computer'
+              : ', on this computer'
+            : '';
+        console.log(
+          `${name}: region tags ${d.tags?.length ? d.tags.join(', ') : 'none'}${where}. Takes effect when Keepsake next starts.`,
+        );
+      },
+    );
   dests
     .command('remove <name>')
     .description('stop backing up to a destination (what is stored there is left alone)')
