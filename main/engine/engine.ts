@@ -191,6 +191,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       coverage: (weddings) => this.coverage(weddings),
       priorityOf: (weddingId) => this.planner.policyOf(weddingId).priority,
       wake: () => this.scheduler.wake(),
+      replaces: config.protection.copies === 'policy',
     });
     this.failover.on('recovered', (incident, ms) =>
       this.emit(

@@ -21,6 +21,12 @@ export interface FailoverDeps {
   coverage: (weddings?: readonly (number | null)[]) => Map<number | null, WeddingCoverage>;
   /** Upload priority of a wedding's files (its policy's). */
   priorityOf: (weddingId: number | null) => number;
+  /**
+   * Placement can move work elsewhere (`protection.copies: "policy"`; default true). With a copy on
+   * every destination there is nowhere else to put it: the files stored there are not queued again
+   * (an unplugged drive would otherwise turn every file into a failing job until it is back).
+   */
+  replaces?: boolean;
   /** Something was queued: let the scheduler look. */
   wake: () => void;
 }
@@ -67,7 +73,7 @@ export class FailoverTracker extends EventEmitter<FailoverEvents> {
       const now = clock.now();
       const failedAt = Math.min(health.failingSince ?? change.at, change.at);
       const incident = store.failovers.open(change.destination, failedAt, change.at, change.reason);
-      const ids = store.files.idsStoredAt(change.destination);
+      const ids = this.deps.replaces === false ? [] : store.files.idsStoredAt(change.destination);
       const requeued = store.tx(() => {
         for (const id of ids) {
           const file = store.files.byId(id);
@@ -90,7 +96,10 @@ export class FailoverTracker extends EventEmitter<FailoverEvents> {
       this.deps.audit.record({
         kind: 'failover',
         destination: change.destination,
-        subject: `${change.destination} is down: work moved to other destinations`,
+        subject:
+          this.deps.replaces === false
+            ? `${change.destination} is down: its copies wait for it to come back`
+            : `${change.destination} is down: work moved to other destinations`,
         detail: {
           reason: change.reason,
           filesRequeued: ids.length + requeued,

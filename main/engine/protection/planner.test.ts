@@ -222,4 +222,24 @@ describe('coverage and failover', () => {
     expect(store.failovers.unrecovered()).toEqual([]);
     expect(audit.query({ kinds: ['failover'], limit: 100 })).toHaveLength(2);
   });
+
+  it('with a copy everywhere, does not queue the files stored on a drive that went away', () => {
+    const { planner, facts } = setup('all');
+    const { weddingId } = weddingWithFile('2026-01-10', clock.now() - 100 * 86_400_000);
+    for (const d of ['laptop', 's3', 'azure']) store.objects.markStored(HASH, d, clock.now());
+    const tracker = new FailoverTracker({
+      store,
+      clock,
+      audit,
+      coverage: (w) => weddingCoverage(store, planner, facts, w),
+      priorityOf: (w) => planner.policyOf(w).priority,
+      wake: () => undefined,
+      replaces: false,
+    });
+    monitor.on('change', (change, health) => tracker.onChange(change, health));
+    fail('laptop');
+    // The incident is recorded and the wedding is below target, but nothing can go elsewhere.
+    expect(store.failovers.unrecovered()).toMatchObject([{ destination: 'laptop', weddings: [weddingId] }]);
+    expect(store.queue.claim('test', clock.now(), 1000, 10)).toEqual([]);
+  });
 });
