@@ -1,3 +1,4 @@
+import type { MachineInfo } from './run-info.js';
 /**
  * The benchmark's result model (written as bench/results/latest.json) and the ratios derived from
  * it. Every ratio compares runs of the same benchmark invocation, never numbers from another run.
@@ -54,16 +55,7 @@ export interface Results {
   startedAt: string;
   finishedAt: string;
   durationSeconds: number;
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    memoryBytes: number;
-    kernel: string;
-    node: string;
-    filesystem: string;
-    loadAverageStart: number[];
-    loadAverageEnd: number[];
-  };
+  machine: MachineInfo;
   settings: {
     sizeGb: number;
     smallFiles: number;

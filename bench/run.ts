@@ -6,7 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, freemem, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { freemem, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -25,7 +25,13 @@ import {
   type RescanSection,
   type Results,
 } from './results.js';
-import { keepsakeCommit as keepsakeCommitOf, numberEnv } from './run-info.js';
+import {
+  busyNote,
+  ColdStarts,
+  keepsakeCommit as keepsakeCommitOf,
+  machineInfo,
+  numberEnv,
+} from './run-info.js';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -47,16 +53,9 @@ const log = (s: string) =>
   process.stderr.write(`[bench ${((performance.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${s}\n`);
 
 const notes: string[] = [];
-let cachesDropped = true;
+const cold = new ColdStarts(dropCaches, notes, 'every run is on a warm cache, read_bytes will be low');
 /** Drops the page cache, then reloads the program about to run so only the data is cold. */
-function coldStart(warm: () => void): void {
-  const d = dropCaches();
-  if (!d.dropped && cachesDropped) {
-    cachesDropped = false;
-    notes.push(`${d.note ?? 'caches not dropped'}: every run is on a warm cache, read_bytes will be low`);
-  }
-  warm();
-}
+const coldStart = (warm: () => void) => cold.run(warm);
 
 const cli = KeepsakeHome.cliPath(repoRoot);
 const probe = join(repoRoot, 'bench', 'io-probe.mjs');
@@ -317,26 +316,13 @@ const resultsDir = join(repoRoot, 'bench', 'results');
 /** The results so far: written after each section, so an interrupted run keeps what it measured. */
 function writeResults(): string {
   const notesNow = [...notes];
-  if (Math.max(...loadAverageStart) > 0.5)
-    notesNow.push(
-      `the machine was not idle at the start (load ${loadAverageStart.map((x) => x.toFixed(2)).join(' ')}): ` +
-        'other work shares the CPUs and disk, so compare only ratios within this run',
-    );
+  notesNow.push(...busyNote(loadAverageStart));
   if (freemem() < 2e9) notesNow.push(`little free memory at the end (${(freemem() / 1e9).toFixed(1)} GB)`);
   const results: Results = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     durationSeconds: (performance.now() - t0) / 1000,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-      memoryBytes: totalmem(),
-      kernel: release(),
-      node: process.version,
-      filesystem,
-      loadAverageStart,
-      loadAverageEnd: loadavg(),
-    },
+    machine: machineInfo(loadAverageStart, filesystem),
     settings: {
       sizeGb: settings.sizeGb,
       smallFiles: settings.smallFiles,
@@ -346,7 +332,7 @@ function writeResults(): string {
       parts: settings.parts,
       benchDir: settings.baseDir,
     },
-    cachesDropped,
+    cachesDropped: cold.dropped,
     tools: {
       rclone: 'version' in rclone ? rclone.version : null,
       cp: cpVersion,

@@ -1,3 +1,4 @@
+import type { MachineInfo } from '../run-info.js';
 /**
  * The cloud benchmark's result model (bench/cloud/results/latest.json), the Keepsake/rclone ratios
  * and the part-size recommendation derived from the sweep. Ratios only compare runs of one invocation.
@@ -52,15 +53,7 @@ export interface CloudResults {
   startedAt: string;
   finishedAt: string;
   durationSeconds: number;
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    memoryBytes: number;
-    kernel: string;
-    node: string;
-    loadAverageStart: number[];
-    loadAverageEnd: number[];
-  };
+  machine: MachineInfo;
   settings: {
     sizeGb: number;
     sweepGb: number;

@@ -6,7 +6,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -15,7 +15,13 @@ import { generateWeddingCorpus, type CorpusSummary } from '../corpus.js';
 import { KeepsakeHome, childEnv, type KeepsakeRun } from '../keepsake.js';
 import { dropCaches, hasGnuTime, killRunning, timedSync, type Measured } from '../measure.js';
 import { ensureBuilt, ensureRclone, warmProgram } from '../peers.js';
-import { keepsakeCommit as keepsakeCommitOf, numberEnv } from '../run-info.js';
+import {
+  busyNote,
+  ColdStarts,
+  keepsakeCommit as keepsakeCommitOf,
+  machineInfo,
+  numberEnv,
+} from '../run-info.js';
 import { renderCloudReport } from './report.js';
 import {
   CASES,
@@ -68,16 +74,9 @@ const log = (s: string) =>
   process.stderr.write(`[cloud ${((performance.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${s}\n`);
 
 const notes: string[] = [];
-let cachesDropped = true;
+const cold = new ColdStarts(dropCaches, notes, 'every run read the tree from a warm cache');
 /** Drops the page cache, then reloads the program about to run so only the data is cold. */
-function coldStart(warm: () => void): void {
-  const d = dropCaches();
-  if (!d.dropped && cachesDropped) {
-    cachesDropped = false;
-    notes.push(`${d.note ?? 'caches not dropped'}: every run read the tree from a warm cache`);
-  }
-  warm();
-}
+const coldStart = (warm: () => void) => cold.run(warm);
 
 const cli = KeepsakeHome.cliPath(repoRoot);
 const warmKeepsake = () =>
@@ -355,24 +354,12 @@ try {
 }
 
 const finishedAt = new Date();
-if (Math.max(...loadAverageStart) > 0.5)
-  notes.push(
-    `the machine was not idle at the start (load ${loadAverageStart.map((x) => x.toFixed(2)).join(' ')}): ` +
-      'other work shares the CPUs and disk, so compare only ratios within this run',
-  );
+notes.push(...busyNote(loadAverageStart));
 const results: CloudResults = {
   startedAt: startedAt.toISOString(),
   finishedAt: finishedAt.toISOString(),
   durationSeconds: (performance.now() - t0) / 1000,
-  machine: {
-    cpus: cpus().length,
-    cpuModel: cpus()[0]?.model ?? 'unknown',
-    memoryBytes: totalmem(),
-    kernel: release(),
-    node: process.version,
-    loadAverageStart,
-    loadAverageEnd: loadavg(),
-  },
+  machine: machineInfo(loadAverageStart),
   settings: {
     sizeGb: settings.sizeGb,
     sweepGb: settings.sweepGb,
@@ -386,7 +373,7 @@ const results: CloudResults = {
     azureBlocksMiB: settings.azureBlocksMiB,
     inFlight: settings.inFlight,
   },
-  cachesDropped,
+  cachesDropped: cold.dropped,
   tools: {
     rclone: 'version' in rclone ? rclone.version : null,
     gnuTime: hasGnuTime(),

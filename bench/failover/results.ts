@@ -1,3 +1,4 @@
+import type { MachineInfo } from '../run-info.js';
 /**
  * The failover benchmark's result model and the numbers derived from the raw runs: recovery times,
  * total backup times, reads per byte, and the ratios it prints (only ever within one run).
@@ -95,16 +96,7 @@ export interface FailoverResults {
   startedAt: string;
   finishedAt: string;
   durationSeconds: number;
-  machine: {
-    cpus: number;
-    cpuModel: string;
-    memoryBytes: number;
-    kernel: string;
-    node: string;
-    filesystem: string;
-    loadAverageStart: number[];
-    loadAverageEnd: number[];
-  };
+  machine: MachineInfo;
   settings: {
     sizeMb: number;
     failAt: number;

@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statfsSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -16,7 +16,13 @@ import { treeSize, type CorpusSummary } from '../corpus.js';
 import { KeepsakeHome, childEnv, type KeepsakeRun } from '../keepsake.js';
 import { dropCaches, hasGnuTime, killRunning, measure, timedSync, type Measured } from '../measure.js';
 import { ensureBuilt, ensureRclone, rcloneCopy, warmProgram } from '../peers.js';
-import { keepsakeCommit as keepsakeCommitOf, numberEnv } from '../run-info.js';
+import {
+  busyNote,
+  ColdStarts,
+  keepsakeCommit as keepsakeCommitOf,
+  machineInfo,
+  numberEnv,
+} from '../run-info.js';
 import { CloudServers, S3RVER_KEY } from '../cloud/servers.js';
 import { renderFailoverReport } from './report.js';
 import {
@@ -64,16 +70,9 @@ const log = (s: string) =>
   process.stderr.write(`[failover ${((performance.now() - t0) / 1000).toFixed(0).padStart(5)} s] ${s}\n`);
 
 const notes: string[] = [];
-let cachesDropped = true;
+const cold = new ColdStarts(dropCaches, notes, 'every run read the wedding from a warm cache');
 /** Drops the page cache, then reloads the program about to run so only the data is cold. */
-function coldStart(warm: () => void): void {
-  const d = dropCaches();
-  if (!d.dropped && cachesDropped) {
-    cachesDropped = false;
-    notes.push(`${d.note ?? 'caches not dropped'}: every run read the wedding from a warm cache`);
-  }
-  warm();
-}
+const coldStart = (warm: () => void) => cold.run(warm);
 const warmKeepsake = () => {
   spawnSync(
     process.execPath,
@@ -339,25 +338,12 @@ const resultsDir = join(repoRoot, 'bench', 'results');
 /** The results so far, to bench/results/failover.json and .txt; returns the text. */
 function writeResults(): string {
   const notesNow = [...notes];
-  if (Math.max(...loadAverageStart) > 0.5)
-    notesNow.push(
-      `the machine was not idle at the start (load ${loadAverageStart.map((x) => x.toFixed(2)).join(' ')}): ` +
-        'other work shares the CPUs and disk, so compare only ratios within this run',
-    );
+  notesNow.push(...busyNote(loadAverageStart));
   const results: FailoverResults = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
     durationSeconds: (performance.now() - t0) / 1000,
-    machine: {
-      cpus: cpus().length,
-      cpuModel: cpus()[0]?.model.trim() ?? 'unknown',
-      memoryBytes: totalmem(),
-      kernel: release(),
-      node: process.version,
-      filesystem,
-      loadAverageStart,
-      loadAverageEnd: loadavg(),
-    },
+    machine: machineInfo(loadAverageStart, filesystem),
     settings: {
       sizeMb: settings.sizeMb,
       failAt: settings.failAt,
@@ -365,7 +351,7 @@ function writeResults(): string {
       benchDir: settings.baseDir,
       timeoutMinutes: settings.timeoutMinutes,
     },
-    cachesDropped,
+    cachesDropped: cold.dropped,
     tools: {
       rclone: 'version' in rclone ? rclone.version : null,
       gnuTime: hasGnuTime(),
