@@ -147,11 +147,19 @@ test('a destination is stopped and the UI shows it down and the failover', async
   await shot(page, 'failover-down');
 
   // Every wedding is at its target again on the NAS and Azure; the incident is closed with its time.
+  // All 12 files must have been seen first: the watcher takes each copied file only once it is stable,
+  // so "everything seen so far is protected" can be true while two photos are still settling.
+  const expected = new Map([
+    ['Smith & Jones', 8],
+    ['Patel & Kim', 4],
+  ]);
   const settled = await until(
     'every wedding to meet its target on the NAS and Azure',
     async () => {
       const s = await status();
       const done =
+        s.weddings.length === expected.size &&
+        s.weddings.every((w) => expected.get(w.wedding?.couple ?? '') === w.files) &&
         s.allProtected &&
         s.failovers?.[0]?.recoveryMs !== null &&
         s.failovers?.[0]?.recoveryMs !== undefined &&

@@ -1,5 +1,6 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
-import { cpSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { cpSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiGet, keepsake, startAgent, tempDir, until, type Agent } from './support/agent.js';
 import { writePhotos } from './support/photos.js';
@@ -115,7 +116,8 @@ test('wedding detail: folders, previews from the photos, copies and snapshots', 
   await expect(page.locator('.folder summary')).toHaveText([/Ceremony/, /Portraits/]);
   await expect(page.getByTestId('file-row')).toHaveCount(8);
   // Every photo shows the preview its EXIF block carries, read from the file by the engine as it
-  // scrolls into view.
+  // scrolls into view (the file list starts below the fold, under the protection policy).
+  await page.getByTestId('file-row').first().scrollIntoViewIfNeeded();
   await expect(page.getByTestId('thumbnail').first()).toBeVisible();
   await page.getByTestId('file-row').last().scrollIntoViewIfNeeded();
   await expect(page.getByTestId('thumbnail')).toHaveCount(8);
@@ -212,5 +214,46 @@ test('destinations, folders, cost, activity and settings show real data or a des
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByLabel('Copies each file needs')).toHaveValue('all');
   await shot(page, 'settings');
+  expect(problems).toEqual([]);
+});
+
+test('overview: a long video shows its upload speed and what is left while it is read', async () => {
+  test.setTimeout(120_000);
+  // Uploads limited from Settings to 16 Mbit/s for both destinations together, so a 24 MB clip takes
+  // several seconds: long enough to watch the queue card follow the one file being read.
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Upload limit (Mbit/s)').fill('16');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Now 2.00 MB/s for all destinations together.')).toBeVisible();
+
+  const size = 24_000_000;
+  mkdirSync(join(smith, 'Video'), { recursive: true });
+  writeFileSync(join(smith, 'Video', 'CLIP0001.MOV'), randomBytes(size));
+  await page.getByRole('link', { name: 'Overview' }).click();
+  const queue = page.locator('.queue');
+  const left = queue.locator('dt', { hasText: 'Still to send' }).locator('xpath=following-sibling::dd');
+  // The speed and the time left come from the live progress of the file in flight.
+  await expect(queue.locator('.queue-speed')).toHaveText(/^[\d.]+ [kKM]B\/s · .+ left$/, { timeout: 30_000 });
+  const first = await left.innerText();
+  await expect(
+    queue.locator('dt', { hasText: 'Working now' }).locator('xpath=following-sibling::dd'),
+  ).toHaveText('1 job');
+  // What is left goes down while that one file is still being sent, not only once it is done.
+  await expect.poll(async () => left.innerText(), { timeout: 15_000 }).not.toBe(first);
+  expect(await queue.locator('.queue-speed').innerText()).toMatch(/left$/);
+  await shot(page, 'overview-uploading');
+  // Done: the clip is protected, and nothing is left to send (the wedding's snapshot follows later).
+  await until('the clip to be protected', async () => {
+    const w = (await apiGet<Status>(agent, '/api/status')).weddings.find(
+      (x) => x.wedding?.couple === 'Smith & Jones',
+    );
+    return w && w.files === 9 && w.protected === 9 ? true : undefined;
+  });
+  await expect(left).toHaveText('0 B');
+
+  await page.getByRole('link', { name: 'Settings' }).click();
+  await page.getByLabel('Upload limit (Mbit/s)').fill('');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByText('Now unlimited.')).toBeVisible();
   expect(problems).toEqual([]);
 });

@@ -221,7 +221,11 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.store,
       this.clock,
       { upload: (job) => this.runUpload(job), snapshot: (job) => this.runSnapshot(job) },
-      { concurrency: config.transfer.concurrency },
+      {
+        concurrency: config.transfer.concurrency,
+        // Dropped only once the job has left the queue, so the pending bytes never count it twice.
+        onSettled: (job) => this.readInFlight.delete(job.id),
+      },
     );
   }
 
@@ -232,10 +236,20 @@ export class Engine extends EventEmitter<EngineEvents> {
     return new Engine(opts.home, config, opts);
   }
 
-  /** Bytes still to back up. */
+  /** Bytes still to back up: the queued files, less what uploads in flight have already read of them. */
   pendingBytes(): number {
-    return this.store.status.pendingBytes();
+    let inFlight = 0;
+    for (const n of this.readInFlight.values()) inFlight += n;
+    return Math.max(0, this.store.status.pendingBytes() - inFlight);
   }
+
+  /** The queue's jobs by state and the bytes still to back up (the UI's queue card). */
+  queueReport(): { queued: number; running: number; retrying: number; pendingBytes: number } {
+    return { ...this.store.queue.counts(), pendingBytes: this.pendingBytes() };
+  }
+
+  /** Bytes read so far of each upload in flight (by job id), capped at the file's size. */
+  private readonly readInFlight = new Map<number, number>();
 
   /**
    * Copies a file needs, as one number for summaries: the configured number, every enabled
@@ -363,6 +377,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     // A problem the scan recorded in the index (an unreadable folder, a name that is not UTF-8) has no
     // stat and no file to send; trying would mark it deleted and hide the problem. The next scan decides.
     if (file.state === 'failed' && file.ino === '') return { ok: true };
+    this.readInFlight.set(job.id, 0);
     const outcome = await backupFile(
       {
         store: this.store,
@@ -374,7 +389,10 @@ export class Engine extends EventEmitter<EngineEvents> {
           this.planner.plan(file.weddingId, hash, file.size);
           return this.planner.coverage(file.weddingId, hash);
         },
-        onRead: (n) => this.emit('read', n),
+        onRead: (n) => {
+          this.readInFlight.set(job.id, Math.min(file.size, (this.readInFlight.get(job.id) ?? 0) + n));
+          this.emit('read', n);
+        },
       },
       file,
     );

@@ -336,7 +336,8 @@ export interface SettingsUpdate {
 export type ApiEvent =
   | { type: 'status'; status: StatusReport }
   | { type: 'file'; path: string; outcome: string }
-  | { type: 'progress'; bytesRead: number; pendingBytes: number }
+  /** While files are read for backup, at most twice a second: bytes read since the agent started, and the queue. */
+  | { type: 'progress'; bytesRead: number; queue: QueueReport }
   | { type: 'problem'; message: string }
   /** A restore's progress, after each file. */
   | { type: 'restore'; done: number; total: number; bytes: number; totalBytes: number; path: string }

@@ -335,10 +335,7 @@ export async function handleApi(
         kind: f.kind,
       })) satisfies Response<'GET /api/folders'>;
     case 'GET /api/queue':
-      return {
-        ...engine.store.queue.counts(),
-        pendingBytes: engine.pendingBytes(),
-      } satisfies Response<'GET /api/queue'>;
+      return engine.queueReport() satisfies Response<'GET /api/queue'>;
     case 'GET /api/settings': {
       const c = engine.config;
       return {

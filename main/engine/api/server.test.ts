@@ -99,28 +99,14 @@ describe('local API server', () => {
   });
 
   it('accepts state changes only as JSON', async () => {
-    const form = await call(port, {
-      method: 'POST',
-      path: '/api/pause',
-      headers: { ...auth, 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: 'paused=true',
-    });
-    expect(form.status).toBe(415);
-    const json = await call(port, {
-      method: 'POST',
-      path: '/api/pause',
-      headers: { ...auth, 'Content-Type': 'application/json' },
-      body: '{"paused":true}',
-    });
-    expect(json.status).toBe(200);
-    const bad = await call(port, {
-      method: 'POST',
-      path: '/api/pause',
-      headers: { ...auth, 'Content-Type': 'application/json' },
-      body: '{"paused":"yes"}',
-    });
+    const pause = (body: string, type = 'application/json') =>
+      call(port, { method: 'POST', path: '/api/pause', headers: { ...auth, 'Content-Type': type }, body });
+    expect((await pause('paused=true', 'application/x-www-form-urlencoded')).status).toBe(415);
+    expect((await pause('{"paused":true}')).status).toBe(200);
+    const bad = await pause('{"paused":"yes"}');
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error).toMatch(/paused/);
+    expect((await pause('{"paused":false}')).status).toBe(200);
   });
 
   it('logs a browser in once through the one-time link, with a strict cookie', async () => {
@@ -173,6 +159,54 @@ describe('local API server', () => {
       req.end();
     });
     expect(got).toContain('"message":"drive unplugged"');
+  });
+
+  it('streams upload progress while a file is read, and counts what was read as no longer pending', async () => {
+    const size = 6 * 1024 * 1024 + 123;
+    const folder = join(base, 'Weddings', '2026-06-14 Smith & Jones');
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, 'CLIP.MOV'), Buffer.alloc(size, 7));
+    // Each chunk read: the bytes read so far and what the engine says is still pending at that moment.
+    const samples: [number, number][] = [];
+    let read = 0;
+    const onRead = (n: number) => samples.push([(read += n), engine.pendingBytes()]);
+    engine.on('read', onRead);
+    let text = '';
+    const req = request({
+      host: '127.0.0.1',
+      port,
+      path: '/api/events',
+      headers: { Host: `127.0.0.1:${port}`, ...auth },
+    });
+    type Progress = { bytesRead: number; queue: { pendingBytes: number } };
+    const progress = new Promise<Progress>((resolve, reject) => {
+      req.on('response', (res) =>
+        res.on('data', (c: Buffer) => {
+          text += c.toString();
+          const frames = [...text.matchAll(/event: progress\ndata: (.*)\n/g)].map(
+            (m) => JSON.parse(m[1]!) as Progress,
+          );
+          const last = frames.find((f) => f.bytesRead >= size);
+          if (last) resolve(last);
+        }),
+      );
+      req.on('error', reject);
+    });
+    req.end();
+    await new Promise((r) => setTimeout(r, 200)); // the stream is open before the read starts
+    try {
+      await engine.backupOnce();
+      expect(samples.length).toBeGreaterThan(2);
+      for (const [readSoFar, pending] of samples) expect(pending).toBe(Math.max(0, size - readSoFar));
+      expect(engine.pendingBytes()).toBe(0);
+      expect(await progress).toMatchObject({
+        bytesRead: size,
+        queue: { pendingBytes: 0 },
+      });
+    } finally {
+      engine.off('read', onRead);
+      req.destroy();
+    }
   });
 
   it('streams a destination going down as a health event', async () => {

@@ -9,6 +9,9 @@ import { hostRoute } from './routes-config.js';
 import { handleApi, healthReport, HttpError } from './routes.js';
 import { securityHeaders, serveStatic } from './static.js';
 
+/** How often, at most, upload progress goes out on the event stream while files are read. */
+const PROGRESS_MS = 500;
+
 export interface ApiServerOptions {
   /** Folder of the built UI (renderer/dist). */
   uiRoot: string;
@@ -46,6 +49,22 @@ export class ApiServer {
       );
   };
   private readonly onEngine = () => this.sendStatus();
+  /** Bytes read for backup since the server started; sent as `progress` at most every PROGRESS_MS. */
+  private bytesRead = 0;
+  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onRead = (n: number) => {
+    this.bytesRead += n;
+    if (this.progressTimer || this.streams.size === 0) return;
+    this.progressTimer = setTimeout(() => {
+      this.progressTimer = undefined;
+      void this.host
+        .use((engine) => engine.queueReport())
+        .then(
+          (queue) => this.broadcast({ type: 'progress', bytesRead: this.bytesRead, queue }),
+          () => undefined,
+        );
+    }, PROGRESS_MS);
+  };
 
   private readonly host: EngineHost;
 
@@ -63,6 +82,7 @@ export class ApiServer {
       this.server.once('error', reject);
       this.server.listen(this.opts.port ?? 0, '127.0.0.1', () => resolve());
     });
+    this.host.on('read', this.onRead);
     this.host.on('file', this.onFile);
     this.host.on('problem', this.onProblem);
     this.host.on('restore', this.onRestore);
@@ -92,6 +112,8 @@ export class ApiServer {
   }
 
   async close(): Promise<void> {
+    this.host.off('read', this.onRead);
+    clearTimeout(this.progressTimer);
     this.host.off('file', this.onFile);
     this.host.off('problem', this.onProblem);
     this.host.off('restore', this.onRestore);

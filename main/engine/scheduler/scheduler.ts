@@ -11,6 +11,8 @@ export interface SchedulerOptions {
   concurrency: number;
   /** Lease on a claimed job; only matters if this process dies without releasing it. */
   leaseMs?: number;
+  /** Called once a job's result is in the queue (completed, or failed with its next try). */
+  onSettled?: (job: Job) => void;
 }
 
 /**
@@ -87,6 +89,7 @@ export class Scheduler {
         const now = this.clock.now();
         if (result.ok) this.store.queue.complete(job.id, now);
         else this.store.queue.fail(job.id, result.error, now + result.retryInMs, now);
+        this.opts.onSettled?.(job);
       })
       .finally(() => {
         this.inFlight.delete(p);

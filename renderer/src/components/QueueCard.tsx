@@ -92,7 +92,11 @@ export function QueueCard() {
     }, wait);
   }, [status]);
   useEffect(() => () => clearTimeout(timer.current), []);
-  useLiveEvent(['progress'], (e) => meter.current.pending(e.pendingBytes, Date.now()));
+  // While a file is being read (a long video), the counts, the speed and "still to send" move with it.
+  useLiveEvent(['progress'], (e) => {
+    meter.current.pending(e.queue.pendingBytes, Date.now());
+    setQueue(e.queue);
+  });
   if (error && !queue) return <ErrorState error={error} what="The queue" retry={load} />;
   if (!queue) return <Loading label="Loading the queue" rows={2} />;
   return (
