@@ -27,7 +27,7 @@ import { writeSnapshots } from './pipeline/snapshot.js';
 import { priceFromBook } from './placement/prices.js';
 import { applyOverrides } from './cost/overrides.js';
 import { LIST_PRICES } from './cost/prices.js';
-import { weddingCoverage, type WeddingCoverage } from './protection/coverage.js';
+import { protectedBelowTarget, weddingCoverage, type WeddingCoverage } from './protection/coverage.js';
 import { DestinationFactsSource } from './protection/destination-facts.js';
 import { FailoverTracker } from './protection/failover.js';
 import { Planner } from './protection/planner.js';
@@ -290,10 +290,11 @@ export class Engine extends EventEmitter<EngineEvents> {
         }
       }),
     );
-    // Files whose protection changed meaning (destinations or target changed) are looked at again.
+    // Files not protected yet, and protected ones whose copies no longer meet their policy (a destination
+    // removed or down, a target raised), are queued.
     this.store.tx(() => {
-      for (const f of this.store.files.unprotected()) {
-        if (f.state === 'protected' && f.hash && this.planner.coverage(f.weddingId, f.hash).met) continue;
+      const below = protectedBelowTarget(this.store, this.planner, this.facts);
+      for (const f of [...this.store.files.unfinished(), ...below]) {
         this.store.queue.enqueue('upload', String(f.id), now, {
           priority: this.planner.policyOf(f.weddingId).priority,
         });

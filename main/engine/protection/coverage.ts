@@ -28,13 +28,42 @@ export function weddingCoverage(
   for (const g of store.status.holderSets(weddings)) {
     const c = out.get(g.weddingId) ?? { weddingId: g.weddingId, files: 0, met: 0, below: 0 };
     out.set(g.weddingId, c);
-    const holders = new Set(g.holders === '' ? [] : g.holders.split('\u001f'));
-    const candidates = facts.facts(holders);
-    const policy = planner.policyFor(g.weddingId, candidates);
-    const ok = meets(needsOf(policy), planner.counted(candidates, policy));
     c.files += g.files;
-    if (ok) c.met += g.files;
+    if (holdersMeet(planner, facts, g.weddingId, g.holders)) c.met += g.files;
     else c.below += g.files;
   }
   return out;
+}
+
+/**
+ * The protected files whose stored copies no longer meet their wedding's policy (a destination removed,
+ * disabled or down, a stricter policy), found with one query and one check per wedding and holder set
+ * rather than one per file: what start-up queues again.
+ */
+export function protectedBelowTarget(
+  store: Store,
+  planner: Planner,
+  facts: DestinationFactsSource,
+): { id: number; weddingId: number | null }[] {
+  const checked = new Map<string, boolean>();
+  const below: { id: number; weddingId: number | null }[] = [];
+  for (const f of store.status.protectedHolders()) {
+    const key = `${f.weddingId}\u001e${f.holders}`;
+    let ok = checked.get(key);
+    if (ok === undefined) checked.set(key, (ok = holdersMeet(planner, facts, f.weddingId, f.holders)));
+    if (!ok) below.push({ id: f.fileId, weddingId: f.weddingId });
+  }
+  return below;
+}
+
+/** Whether content held by `holders` (as `holderSets` gives them) meets the wedding's policy now. */
+function holdersMeet(
+  planner: Planner,
+  facts: DestinationFactsSource,
+  weddingId: number | null,
+  holders: string,
+): boolean {
+  const candidates = facts.facts(new Set(holders === '' ? [] : holders.split('\u001f')));
+  const policy = planner.policyFor(weddingId, candidates);
+  return meets(needsOf(policy), planner.counted(candidates, policy));
 }

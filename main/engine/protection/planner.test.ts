@@ -10,7 +10,7 @@ import { LocalDestination } from '../destinations/local/local.js';
 import { HealthMonitor } from '../health/monitor.js';
 import { defaultPolicies } from '../policy/schema.js';
 import { Store } from '../store/store.js';
-import { weddingCoverage } from './coverage.js';
+import { protectedBelowTarget, weddingCoverage } from './coverage.js';
 import { DestinationFactsSource } from './destination-facts.js';
 import { FailoverTracker } from './failover.js';
 import type { ProtectionMode } from './mode.js';
@@ -181,6 +181,36 @@ describe('the planner', () => {
     );
     // Within the cache time, a new file still turns the policy critical at once.
     expect(policies.of(null).name).toBe('critical');
+  });
+});
+
+describe('start-up check of protected files', () => {
+  it('finds the protected files below target in one pass, agreeing with coverage file by file', () => {
+    const { planner, facts } = setup();
+    const critical = weddingWithFile('2026-06-13');
+    const older = weddingWithFile('2026-01-10', clock.now() - 100 * 86_400_000);
+    const files = [critical, older];
+    for (const f of files) store.files.setState(f.fileId, 'protected', null, clock.now());
+    store.objects.markStored(HASH, 's3', clock.now());
+    store.objects.markStored(HASH, 'azure', clock.now());
+    /** The oracle: coverage asked file by file. */
+    const oneByOne = () =>
+      files
+        .filter((f) => !planner.coverage(f.weddingId, HASH).met)
+        .map((f) => ({ id: f.fileId, weddingId: f.weddingId }));
+    expect(protectedBelowTarget(store, planner, facts)).toEqual([]);
+    expect(oneByOne()).toEqual([]);
+
+    // S3 down: the critical wedding needs two copies off the laptop on two providers; one is left.
+    fail('s3');
+    const below = protectedBelowTarget(store, planner, facts);
+    expect(below).toContainEqual({ id: critical.fileId, weddingId: critical.weddingId });
+    expect(below).toEqual(oneByOne());
+
+    // A file not yet protected is not this check's business: start-up queues it as unfinished.
+    store.files.setState(critical.fileId, 'pending', null, clock.now());
+    expect(protectedBelowTarget(store, planner, facts).map((f) => f.id)).not.toContain(critical.fileId);
+    expect(store.files.unfinished()).toEqual([{ id: critical.fileId, weddingId: critical.weddingId }]);
   });
 });
 

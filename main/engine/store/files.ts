@@ -231,13 +231,14 @@ export class Files {
     ).map((r) => r.id);
   }
 
-  /** Live files not yet protected, for re-queueing when the target or destinations change. */
-  unprotected(): IndexedFile[] {
-    return (
-      this.db
-        .prepare(`SELECT * FROM files WHERE state IN ('pending', 'failed', 'protected')`)
-        .all() as FileRow[]
-    ).map(toFile);
+  /** Live files not protected yet (pending, failed, or protected before their content was known): queued at start-up. */
+  unfinished(): { id: number; weddingId: number | null }[] {
+    return this.db
+      .prepare(
+        `SELECT id, wedding_id AS weddingId FROM files
+         WHERE state IN ('pending', 'failed') OR (state = 'protected' AND hash IS NULL)`,
+      )
+      .all() as { id: number; weddingId: number | null }[];
   }
 
   /** Marks everything under a vanished folder deleted; returns the weddings it touched. */

@@ -1,5 +1,9 @@
 import type { Db } from './db.js';
 
+/** SQL for a file `f`'s holders: the destinations with a stored copy of its content, sorted, joined by U+001F. */
+const HOLDERS = `coalesce((SELECT group_concat(destination, char(31)) FROM
+  (SELECT r.destination FROM replicas r WHERE r.hash = f.hash AND r.state = 'stored' ORDER BY r.destination)), '')`;
+
 export interface WeddingCounts {
   weddingId: number | null;
   files: number;
@@ -63,13 +67,21 @@ export class StatusQueries {
         : `AND (f.wedding_id IN (${ids.map(() => '?').join(',')})${weddings.includes(null) ? ' OR f.wedding_id IS NULL' : ''})`;
     return this.db
       .prepare(
-        `SELECT f.wedding_id AS weddingId, coalesce((SELECT group_concat(destination, char(31)) FROM
-             (SELECT r.destination FROM replicas r WHERE r.hash = f.hash AND r.state = 'stored' ORDER BY r.destination)), '') AS holders,
-           count(*) AS files
+        `SELECT f.wedding_id AS weddingId, ${HOLDERS} AS holders, count(*) AS files
          FROM files f WHERE f.state IN ('pending', 'failed', 'protected') ${where}
          GROUP BY f.wedding_id, holders`,
       )
       .all(...ids) as { weddingId: number | null; holders: string; files: number }[];
+  }
+
+  /** Every protected file with content, with the destinations holding it (as in `holderSets`). */
+  protectedHolders(): { fileId: number; weddingId: number | null; holders: string }[] {
+    return this.db
+      .prepare(
+        `SELECT f.id AS fileId, f.wedding_id AS weddingId, ${HOLDERS} AS holders
+         FROM files f WHERE f.state = 'protected' AND f.hash IS NOT NULL`,
+      )
+      .all() as { fileId: number; weddingId: number | null; holders: string }[];
   }
 
   /** Recent problems worth showing: failed or skipped files with their reasons. */
