@@ -4,6 +4,7 @@ import type { ApiEvent } from '../../../shared/api/contract.js';
 import type { BackupOutcome } from '../pipeline/backup-file.js';
 import { Engine, type RestoreProgress } from '../engine.js';
 import { EngineHost } from '../host/engine-host.js';
+import { Coalesced } from './coalesced.js';
 import { ApiGuard } from './guard.js';
 import { hostRoute } from './routes-config.js';
 import { handleApi, healthReport, HttpError } from './routes.js';
@@ -11,6 +12,10 @@ import { securityHeaders, serveStatic } from './static.js';
 
 /** How often, at most, upload progress goes out on the event stream while files are read. */
 const PROGRESS_MS = 500;
+/** Status events wait this long after a change, so a burst of small files makes one event. */
+const STATUS_DELAY_MS = 200;
+/** Computing the status may take at most this share of the engine's time (about 1 s with 100,000 files). */
+const STATUS_BUSY_SHARE = 0.2;
 
 export interface ApiServerOptions {
   /** Folder of the built UI (renderer/dist). */
@@ -100,20 +105,25 @@ export class ApiServer {
     for (const res of this.streams) res.write(frame);
   }
 
-  /** Sends the status now (after a file, or once a new engine took over) to every open stream. */
+  /** The status for every open stream, coalesced: a burst of finished files makes one status event. */
+  private readonly statusEvents = new Coalesced(
+    async () => {
+      if (this.streams.size === 0) return;
+      const status = await this.host.use((engine) => engine.status());
+      this.broadcast({ type: 'status', status });
+    },
+    { delayMs: STATUS_DELAY_MS, busyShare: STATUS_BUSY_SHARE },
+  );
+
+  /** Something the status shows changed (a file done, a health change, a new engine). */
   private sendStatus(): void {
-    if (this.streams.size === 0) return;
-    void this.host
-      .use((engine) => engine.status())
-      .then(
-        (status) => this.broadcast({ type: 'status', status }),
-        () => undefined,
-      );
+    if (this.streams.size > 0) this.statusEvents.signal();
   }
 
   async close(): Promise<void> {
     this.host.off('read', this.onRead);
     clearTimeout(this.progressTimer);
+    this.statusEvents.close();
     this.host.off('file', this.onFile);
     this.host.off('problem', this.onProblem);
     this.host.off('restore', this.onRestore);

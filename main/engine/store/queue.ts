@@ -57,19 +57,30 @@ export class JobQueue {
       .run({ kind, subject, priority: opts.priority ?? 0, runAfter, now });
   }
 
-  /** Claims up to `limit` due jobs (highest priority first, then oldest) for `owner` until now + leaseMs. */
+  /**
+   * Claims up to `limit` due jobs (highest priority first, then oldest) for `owner` until now + leaseMs.
+   * Jobs whose lease expired (their process died) are queued again first. The order is the `jobs_next`
+   * index's, so a claim reads only the rows it takes, however many are queued.
+   */
   claim(owner: string, now: number, leaseMs: number, limit: number, kinds?: JobKind[]): Job[] {
     const kindFilter = kinds ? `AND kind IN (${kinds.map(() => '?').join(',')})` : '';
-    const rows = this.db
-      .prepare(
-        `UPDATE jobs SET state = 'running', lease_owner = ?, lease_until = ?, updated_at = ?
-         WHERE id IN (
-           SELECT id FROM jobs
-           WHERE ((state = 'queued' AND run_after <= ?) OR (state = 'running' AND lease_until < ?)) ${kindFilter}
-           ORDER BY priority DESC, run_after, id LIMIT ?)
-         RETURNING id, kind, subject, priority, attempts, last_error`,
-      )
-      .all(owner, now + leaseMs, now, now, now, ...(kinds ?? []), limit) as JobRow[];
+    const rows = this.db.transaction(() => {
+      this.db
+        .prepare(
+          `UPDATE jobs SET state = 'queued', lease_owner = NULL, lease_until = NULL, updated_at = ?
+           WHERE state = 'running' AND lease_until < ?`,
+        )
+        .run(now, now);
+      return this.db
+        .prepare(
+          `UPDATE jobs SET state = 'running', lease_owner = ?, lease_until = ?, updated_at = ?
+           WHERE id IN (
+             SELECT id FROM jobs WHERE state = 'queued' AND run_after <= ? ${kindFilter}
+             ORDER BY priority DESC, run_after, id LIMIT ?)
+           RETURNING id, kind, subject, priority, attempts, last_error`,
+        )
+        .all(owner, now + leaseMs, now, now, ...(kinds ?? []), limit) as JobRow[];
+    })();
     return rows.sort((a, b) => b.priority - a.priority || a.id - b.id).map(toJob);
   }
 
@@ -101,7 +112,6 @@ export class JobQueue {
       .run(error, retryAt, now, id);
   }
 
-  /** Puts every running job back in the queue: called at start-up by the single process owning the home. */
   /** Queued jobs of `kind` waiting for a retry run now (a destination came back, or failed over). */
   retryNow(kind: JobKind, now: number): number {
     return this.db
@@ -109,6 +119,7 @@ export class JobQueue {
       .run(now, kind, now).changes;
   }
 
+  /** Puts every running job back in the queue: called at start-up by the single process owning the home. */
   releaseAll(now: number): number {
     return this.db
       .prepare(

@@ -67,6 +67,18 @@ describe('job queue', () => {
     ]);
   });
 
+  it('claims in the order of an index, without sorting the whole queue (100,000 queued files)', () => {
+    const s = open();
+    const plan = s.db
+      .prepare(
+        `EXPLAIN QUERY PLAN SELECT id FROM jobs WHERE state = 'queued' AND run_after <= 1
+         ORDER BY priority DESC, run_after, id LIMIT 4`,
+      )
+      .all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('; ')).toMatch(/USING (COVERING )?INDEX jobs_next/);
+    expect(plan.map((p) => p.detail).join('; ')).not.toMatch(/TEMP B-TREE/);
+  });
+
   it('runs a job again when it was enqueued while running', () => {
     const s = open();
     s.queue.enqueue('upload', 'f', 0);
