@@ -12,6 +12,8 @@ import { securityHeaders, serveStatic } from './static.js';
 
 /** How often, at most, upload progress goes out on the event stream while files are read. */
 const PROGRESS_MS = 500;
+/** The queue report in each progress event may take at most this share of the engine's time. */
+const PROGRESS_BUSY_SHARE = 0.1;
 /** Status events wait this long after a change, so a burst of small files makes one event. */
 const STATUS_DELAY_MS = 200;
 /** Computing the status may take at most this share of the engine's time (about 1 s with 100,000 files). */
@@ -54,21 +56,19 @@ export class ApiServer {
       );
   };
   private readonly onEngine = () => this.sendStatus();
-  /** Bytes read for backup since the server started; sent as `progress` at most every PROGRESS_MS. */
+  /** Bytes read for backup since the server started, sent with the queue as `progress` events. */
   private bytesRead = 0;
-  private progressTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly progressEvents = new Coalesced(
+    async () => {
+      if (this.streams.size === 0) return;
+      const queue = await this.host.use((engine) => engine.queueReport());
+      this.broadcast({ type: 'progress', bytesRead: this.bytesRead, queue });
+    },
+    { delayMs: PROGRESS_MS, busyShare: PROGRESS_BUSY_SHARE },
+  );
   private readonly onRead = (n: number) => {
     this.bytesRead += n;
-    if (this.progressTimer || this.streams.size === 0) return;
-    this.progressTimer = setTimeout(() => {
-      this.progressTimer = undefined;
-      void this.host
-        .use((engine) => engine.queueReport())
-        .then(
-          (queue) => this.broadcast({ type: 'progress', bytesRead: this.bytesRead, queue }),
-          () => undefined,
-        );
-    }, PROGRESS_MS);
+    if (this.streams.size > 0) this.progressEvents.signal();
   };
 
   private readonly host: EngineHost;
@@ -122,7 +122,7 @@ export class ApiServer {
 
   async close(): Promise<void> {
     this.host.off('read', this.onRead);
-    clearTimeout(this.progressTimer);
+    this.progressEvents.close();
     this.statusEvents.close();
     this.host.off('file', this.onFile);
     this.host.off('problem', this.onProblem);
