@@ -123,7 +123,12 @@ describe("the shell's view of the engine", () => {
       path: join(wedding, 'DSC_0001.NEF'),
       outcome: 'protected',
     });
-    expect(events.some((e) => e.type === 'status')).toBe(true);
+    // Status events follow a change after a short delay (a burst of files makes one).
+    await until(
+      'a status event',
+      async () => events,
+      (e) => e.some((x) => x.type === 'status'),
+    );
     // The tray's feed ends on the truth: the file protected, the tray green.
     const last = await until(
       'the feed to catch up',
