@@ -4,6 +4,7 @@ import type { PolicyName } from '../../../shared/model/policy.js';
 import { plural } from '../lib/format.js';
 import { Badge } from './Badge.js';
 import { Icon } from './Icon.js';
+import { SaveResult } from './States.js';
 
 /** Each policy's name as the photographer reads it. */
 export const POLICY_TITLES: Record<PolicyName, string> = {
@@ -131,16 +132,7 @@ export function PolicyForm({
       <button type="submit" className="button button-primary" disabled={note?.busy}>
         {note?.busy ? 'Saving…' : 'Save protection'}
       </button>
-      {note?.ok && (
-        <p className="callout callout-ok" role="status">
-          {note.ok}
-        </p>
-      )}
-      {note?.error && (
-        <p className="callout callout-bad" role="alert">
-          {note.error}
-        </p>
-      )}
+      <SaveResult note={note} />
     </form>
   );
 }

@@ -93,3 +93,21 @@ export function NotAvailable({
     </div>
   );
 }
+
+/** The outcome of saving a form: what was saved (a status) or why not (an alert). */
+export function SaveResult({ note }: { note: { ok?: string; error?: string } | null }) {
+  return (
+    <>
+      {note?.ok && (
+        <p className="callout callout-ok" role="status">
+          {note.ok}
+        </p>
+      )}
+      {note?.error && (
+        <p className="callout callout-bad" role="alert">
+          {note.error}
+        </p>
+      )}
+    </>
+  );
+}

@@ -7,7 +7,7 @@ import { FolderForm } from '../components/FolderForm.js';
 import { HealthBadge, HealthHistory } from '../components/Health.js';
 import { Icon } from '../components/Icon.js';
 import { RecoveryKeyNotice } from '../components/RecoveryKey.js';
-import { Empty, ErrorState, Loading } from '../components/States.js';
+import { Empty, ErrorState, Loading, SaveResult } from '../components/States.js';
 import { api } from '../lib/api.js';
 import { formatTime, plural } from '../lib/format.js';
 import { healthOf, useHealthReports, type HealthView } from '../lib/health.js';
@@ -150,16 +150,7 @@ function DestinationCard({
         </form>
       )}
       {test && <ConnectionTestView test={test} />}
-      {message?.ok && (
-        <p className="callout callout-ok" role="status">
-          {message.ok}
-        </p>
-      )}
-      {message?.error && (
-        <p className="callout callout-bad" role="alert">
-          {message.error}
-        </p>
-      )}
+      <SaveResult note={message} />
     </li>
   );
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { PolicySettings, SettingsReport } from '../../../shared/api/contract.js';
-import { ErrorState, Loading, NotAvailable } from '../components/States.js';
+import { ErrorState, Loading, NotAvailable, SaveResult } from '../components/States.js';
 import { api, notServed } from '../lib/api.js';
 import { formatBytes, plural } from '../lib/format.js';
 import { useResource } from '../lib/use-resource.js';
@@ -128,16 +128,7 @@ function GeneralForm({ settings, onSaved }: { settings: SettingsReport; onSaved:
       <button type="submit" className="button button-primary" disabled={busy}>
         {busy ? 'Saving…' : 'Save'}
       </button>
-      {note?.ok && (
-        <p className="callout callout-ok" role="status">
-          {note.ok}
-        </p>
-      )}
-      {note?.error && (
-        <p className="callout callout-bad" role="alert">
-          {note.error}
-        </p>
-      )}
+      <SaveResult note={note} />
     </form>
   );
 }
