@@ -24,6 +24,27 @@ const nodeBuiltins = [
 ];
 const nativeOrShell = ['electron', 'electron/*', 'better-sqlite3', 'chokidar'];
 
+/** Time comes from the injected Clock in the engine. */
+const clockRules = [
+  {
+    selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
+    message: 'Read the time from the injected Clock (main/engine/clock.ts).',
+  },
+  {
+    selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+    message: 'Read the time from the injected Clock (main/engine/clock.ts).',
+  },
+];
+
+/** The database is reached through store/ classes, never as `store.db`. */
+const sqlRules = [
+  {
+    selector:
+      "MemberExpression[property.name='db'][object.name='store'], MemberExpression[property.name='db'][object.property.name='store']",
+    message: 'SQL lives only in main/engine/store/: add a method to a store class.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-results/**', 'renderer/dist/**'] },
   js.configs.recommended,
@@ -91,15 +112,26 @@ export default tseslint.config(
           ],
         },
       ],
+      'no-restricted-syntax': ['error', ...clockRules, ...sqlRules],
+    },
+  },
+  {
+    // SQL lives in store/ alone: its classes are the only code that holds the database.
+    files: ['main/engine/store/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...clockRules] },
+  },
+  {
+    // Repository is the only user of a Destination: the pipeline, restore and scrub go through it.
+    files: ['main/engine/pipeline/**/*.ts', 'main/engine/restore/**/*.ts', 'main/engine/scrub/**/*.ts'],
+    rules: {
       'no-restricted-syntax': [
         'error',
+        ...clockRules,
+        ...sqlRules,
         {
-          selector: "CallExpression[callee.object.name='Date'][callee.property.name='now']",
-          message: 'Read the time from the injected Clock (main/engine/clock.ts).',
-        },
-        {
-          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
-          message: 'Read the time from the injected Clock (main/engine/clock.ts).',
+          selector:
+            "MemberExpression[property.name='dest'][object.name='repo'], MemberExpression[property.name='dest'][object.property.name='repo']",
+          message: 'Use the Repository (main/engine/repo/): it is the only code that calls a Destination.',
         },
       ],
     },

@@ -28,7 +28,7 @@ export interface Sample {
 /** A measured case: every sample and the median one (by total time). */
 export interface CaseResult {
   name: string;
-  tool: 'cp' | 'rclone' | 'keepsake';
+  tool: 'cp' | 'rclone' | 'restic' | 'keepsake';
   /** Bytes and files in the tree the case copies (or rescans). */
   bytes: number;
   files: number;

@@ -40,7 +40,8 @@ export class KeepsakeHome {
     const h = new KeepsakeHome(repoRoot, home);
     h.cli('init');
     h.cli('folders', 'add', weddingsRoot);
-    vaults.forEach((dir, i) => h.cli('destinations', 'add', 'local', `vault${i + 1}`, dir));
+    // The vaults stand for external drives: on this machine's one disk they are stated off the laptop.
+    vaults.forEach((dir, i) => h.cli('destinations', 'add', 'local', `vault${i + 1}`, dir, '--off-laptop'));
     return h;
   }
 

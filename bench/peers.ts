@@ -1,6 +1,7 @@
 /**
- * The tools Keepsake is compared with in the same run: `cp -r` and `rclone copy` / `rclone check`,
- * plus the setup they need (rclone from Debian's apt when missing, the Keepsake build when missing).
+ * The tools Keepsake is compared with in the same run: `cp -r`, `rclone copy` / `rclone check` and
+ * `restic backup`, plus the setup they need (rclone and restic from Debian's apt when missing, the
+ * Keepsake build when missing).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -20,18 +21,16 @@ const which = (cmd: string): string | null => {
   return r.status === 0 ? r.stdout.trim() : null;
 };
 
-/**
- * Finds rclone, installing Debian's package with apt-get when it is missing and we are root.
- * Returns its path and version, or why it is unavailable (the rclone rows are then left out).
- */
-export function ensureRclone(
-  log: (s: string) => void,
-): { path: string; version: string } | { missing: string } {
-  let path = which('rclone');
+/** A peer tool found on this machine, or why it is unavailable (its rows are then left out). */
+export type Peer = { path: string; version: string } | { missing: string };
+
+/** Finds a Debian-packaged tool, installing it with apt-get when it is missing and we are root. */
+function ensurePackage(name: string, versionArgs: string[], log: (s: string) => void): Peer {
+  let path = which(name);
   if (!path && process.getuid?.() === 0) {
-    log('rclone is not installed: apt-get install -y rclone');
+    log(`${name} is not installed: apt-get install -y ${name}`);
     const install = () =>
-      spawnSync('apt-get', ['install', '-y', 'rclone'], {
+      spawnSync('apt-get', ['install', '-y', name], {
         stdio: 'inherit',
         env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
       });
@@ -39,12 +38,22 @@ export function ensureRclone(
       spawnSync('apt-get', ['update'], { stdio: 'inherit' });
       install();
     }
-    path = which('rclone');
+    path = which(name);
   }
   if (!path)
-    return { missing: 'rclone is not installed and could not be installed (apt-get install rclone)' };
-  const v = spawnSync(path, ['version'], { encoding: 'utf8', env: rcloneEnv() });
+    return { missing: `${name} is not installed and could not be installed (apt-get install ${name})` };
+  const v = spawnSync(path, versionArgs, { encoding: 'utf8', env: rcloneEnv() });
   return { path, version: (v.stdout.split('\n')[0] ?? '').trim() };
+}
+
+/** Finds rclone (Debian's package when missing). */
+export function ensureRclone(log: (s: string) => void): Peer {
+  return ensurePackage('rclone', ['version'], log);
+}
+
+/** Finds restic (Debian's package when missing). */
+export function ensureRestic(log: (s: string) => void): Peer {
+  return ensurePackage('restic', ['version'], log);
 }
 
 /** Newest modification time of the engine's sources (main/, shared/; tests and test helpers aside). */
@@ -127,4 +136,35 @@ export function rcloneCheck(
 /** Loads a tool's binary and libraries into the cache after a drop, so only the data is cold. */
 export function warmProgram(cmd: string, args: string[]): void {
   spawnSync(cmd, args, { stdio: 'ignore', env: rcloneEnv() });
+}
+
+/** restic's environment: a fixed password (the benchmark measures work, not secrecy), no cache dir in $HOME. */
+function resticEnv(repo: string, scratch: string): NodeJS.ProcessEnv {
+  return {
+    ...rcloneEnv(),
+    RESTIC_REPOSITORY: repo,
+    RESTIC_PASSWORD: 'keepsake-bench',
+    RESTIC_CACHE_DIR: join(scratch, 'restic-cache'),
+  };
+}
+
+/** `restic init` of a new repository (not measured: Keepsake's vault setup is not measured either). */
+export function resticInit(restic: string, repo: string, scratch: string): void {
+  const r = spawnSync(restic, ['init', '--quiet'], { env: resticEnv(repo, scratch), encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`restic init failed: ${r.stderr.trim()}`);
+}
+
+/** `restic backup SRC` into an initialised repository, with restic's defaults (content-defined chunks, packs). */
+export function resticBackup(
+  restic: string,
+  src: string,
+  repo: string,
+  scratch: string,
+  timeoutMs: number,
+): Promise<Measured> {
+  return measure(restic, ['backup', '--quiet', src], {
+    scratch,
+    timeoutMs,
+    env: resticEnv(repo, scratch),
+  });
 }

@@ -16,7 +16,7 @@ export function renderReport(r: Results): string {
     `Machine: ${m.cpus} CPU (${m.cpuModel}), ${size(m.memoryBytes)} RAM, Linux ${m.kernel}, Node ${m.node}, ` +
       `${m.filesystem}; load average at start ${m.loadAverageStart.map((x) => x.toFixed(2)).join(' ')}, ` +
       `at end ${m.loadAverageEnd.map((x) => x.toFixed(2)).join(' ')}`,
-    `Tools: ${r.tools.rclone ?? 'rclone unavailable'}; ${r.tools.cp}; keepsake ${r.tools.keepsakeCommit}; ` +
+    `Tools: ${r.tools.rclone ?? 'rclone unavailable'}; ${r.tools.restic ?? 'restic unavailable'}; ${r.tools.cp}; keepsake ${r.tools.keepsakeCommit}; ` +
       `caches ${r.cachesDropped ? 'dropped before every measured run (cold)' : 'NOT dropped (warm)'}; ` +
       `${r.settings.repeat} sample(s) per case, median shown`,
   );
@@ -58,7 +58,7 @@ export function renderReport(r: Results): string {
       ]),
       `Ratios (time, this run; >1 = Keepsake slower): keepsake/cp = ${times(b.ratios.keepsakeVsCp)} ` +
         `(tool only ${times(b.ratios.keepsakeVsCpToolOnly)}), keepsake/rclone = ${times(b.ratios.keepsakeVsRclone)} ` +
-        `(tool only ${times(b.ratios.keepsakeVsRcloneToolOnly)})`,
+        `(tool only ${times(b.ratios.keepsakeVsRcloneToolOnly)}), keepsake/restic = ${times(b.ratios.keepsakeVsRestic)}`,
       `Two vaults at once: ${times(b.ratios.twoVaultsVsOneThroughput)} the source throughput of one vault ` +
         `(${fixed(find(b.cases, CASE.ks2)?.mbPerSecond, 1)} MB/s read, ` +
         `${fixed((find(b.cases, CASE.ks2)?.mbPerSecond ?? 0) * 2, 1)} MB/s written)`,
@@ -127,7 +127,9 @@ export function renderReport(r: Results): string {
         `${times(s.ratios.coldVsRcloneCopy)} cold, ${times(s.ratios.warmVsRcloneCopy)} warm; ` +
         `keepsake/rclone check --size-only = ${times(s.ratios.coldVsRcloneCheck)} cold, ` +
         `${times(s.ratios.warmVsRcloneCheck)} warm; first backup keepsake/rclone copy (with sync) = ` +
-        `${times(s.ratios.initialVsRcloneCopy)}`,
+        `${times(s.ratios.initialVsRcloneCopy)}; first backup keepsake/restic backup (with sync) = ` +
+        `${times(s.ratios.initialVsRestic)}; no-change keepsake/restic = ${times(s.ratios.coldVsResticRerun)} cold, ` +
+        `${times(s.ratios.warmVsResticRerun)} warm`,
     );
   }
 

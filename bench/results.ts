@@ -18,6 +18,8 @@ export interface BackupSection {
     /** The same, timing the tool alone (cp and rclone do not fsync; Keepsake does). */
     keepsakeVsCpToolOnly: number | null;
     keepsakeVsRcloneToolOnly: number | null;
+    /** Against `restic backup` into a new local repository (restic fsyncs its packs too). */
+    keepsakeVsRestic: number | null;
     /** Throughput (source MB/s) of two vaults over one vault: 1.0 means the fan-out costs nothing. */
     twoVaultsVsOneThroughput: number | null;
   };
@@ -40,6 +42,11 @@ export interface RescanSection {
     coldVsRcloneCheck: number | null;
     warmVsRcloneCheck: number | null;
     initialVsRcloneCopy: number | null;
+    /** First backup against `restic backup` of the same tree into a new repository (with sync). */
+    initialVsRestic: number | null;
+    /** No-change rerun against restic's (which reads its parent snapshot and compares metadata). */
+    coldVsResticRerun: number | null;
+    warmVsResticRerun: number | null;
   };
 }
 
@@ -66,7 +73,13 @@ export interface Results {
     benchDir: string;
   };
   cachesDropped: boolean;
-  tools: { rclone: string | null; cp: string; gnuTime: boolean; keepsakeCommit: string };
+  tools: {
+    rclone: string | null;
+    restic?: string | null;
+    cp: string;
+    gnuTime: boolean;
+    keepsakeCommit: string;
+  };
   notes: string[];
   backup: BackupSection | null;
   rescan: RescanSection | null;
@@ -94,6 +107,9 @@ export const CASE = {
   ksRescan: 'keepsake backup (no change)',
   rcloneRerun: 'rclone copy (no change)',
   rcloneCheck: 'rclone check --size-only',
+  restic: 'restic backup',
+  resticInitial: 'restic backup (first)',
+  resticRerun: 'restic backup (no change)',
 } as const;
 
 export function backupRatios(cases: CaseResult[]): BackupSection['ratios'] {
@@ -104,6 +120,7 @@ export function backupRatios(cases: CaseResult[]): BackupSection['ratios'] {
     keepsakeVsRclone: ratio(okTotal(ks1), okTotal(find(cases, CASE.rclone))),
     keepsakeVsCpToolOnly: ratio(okTool(ks1), okTool(find(cases, CASE.cp))),
     keepsakeVsRcloneToolOnly: ratio(okTool(ks1), okTool(find(cases, CASE.rclone))),
+    keepsakeVsRestic: ratio(okTotal(ks1), okTotal(find(cases, CASE.restic))),
     twoVaultsVsOneThroughput: ratio(okTotal(ks1), okTotal(ks2)),
   };
 }
@@ -120,6 +137,12 @@ export function rescanRatios(initial: CaseResult[], rescans: CaseResult[]): Resc
       okTotal(find(initial, CASE.ksInitial)),
       okTotal(find(initial, CASE.rcloneInitial)),
     ),
+    initialVsRestic: ratio(
+      okTotal(find(initial, CASE.ksInitial)),
+      okTotal(find(initial, CASE.resticInitial)),
+    ),
+    coldVsResticRerun: ratio(okTool(of(CASE.ksRescan, 'cold')), okTool(of(CASE.resticRerun, 'cold'))),
+    warmVsResticRerun: ratio(okTool(of(CASE.ksRescan, 'warm')), okTool(of(CASE.resticRerun, 'warm'))),
   };
 }
 

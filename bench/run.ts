@@ -14,7 +14,17 @@ import { sumSamples, toCase, toSample, type CaseResult, type Sample } from './ca
 import { generateSmallFiles, generateWeddingCorpus, treeSize, type CorpusSummary } from './corpus.js';
 import { KeepsakeHome, childEnv, type KeepsakeRun } from './keepsake.js';
 import { dropCaches, hasGnuTime, killRunning, timedSync, type Measured } from './measure.js';
-import { cpCopy, ensureBuilt, ensureRclone, rcloneCheck, rcloneCopy, warmProgram } from './peers.js';
+import {
+  cpCopy,
+  ensureBuilt,
+  ensureRclone,
+  ensureRestic,
+  rcloneCheck,
+  rcloneCopy,
+  resticBackup,
+  resticInit,
+  warmProgram,
+} from './peers.js';
 import { renderReport } from './report.js';
 import {
   CASE,
@@ -73,6 +83,11 @@ const rclonePath = 'path' in rclone ? rclone.path : null;
 if (!rclonePath)
   notes.push(`${'missing' in rclone ? rclone.missing : ''}: rclone rows and ratios are missing`);
 const warmRclone = () => rclonePath && warmProgram(rclonePath, ['version']);
+const restic = ensureRestic(log);
+const resticPath = 'path' in restic ? restic.path : null;
+if (!resticPath)
+  notes.push(`${'missing' in restic ? restic.missing : ''}: restic rows and ratios are missing`);
+const warmRestic = () => resticPath && warmProgram(resticPath, ['version']);
 if (!hasGnuTime())
   notes.push('/usr/bin/time not found: peak memory and disk reads polled from /proc every 50 ms');
 
@@ -191,6 +206,16 @@ async function backupSection(): Promise<BackupSection> {
       }),
     );
   }
+  if (resticPath) {
+    cases.push(
+      await runCase(CASE.restic, 'restic', tree, 'cold', async (dir) => {
+        resticInit(resticPath, join(dir, 'repo'), scratch);
+        coldStart(warmRestic);
+        const m = await resticBackup(resticPath, weddings, join(dir, 'repo'), scratch, settings.timeoutMs);
+        return toSample(m, timedSync(), exitOk);
+      }),
+    );
+  }
   for (const [name, vaults] of [
     [CASE.ks1, 1],
     [CASE.ks2, 2],
@@ -217,6 +242,7 @@ async function rescanSection(): Promise<RescanSection> {
   mkdirSync(state);
   const home = KeepsakeHome.create(repoRoot, join(state, 'home'), weddings, [join(state, 'vault')]);
   const rcloneDst = join(state, 'rclone');
+  const resticRepo = join(state, 'restic');
 
   // The first backup is made in batches of new files (as cards come in), each a cold `backup --once`.
   const corpus: CorpusSummary = { root: weddings, files: 0, bytes: 0, byKind: {}, generator: '' };
@@ -266,6 +292,24 @@ async function rescanSection(): Promise<RescanSection> {
     );
   }
 
+  if (resticPath) {
+    resticInit(resticPath, resticRepo, scratch);
+    initial.push(
+      await runCase(
+        CASE.resticInitial,
+        'restic',
+        tree,
+        'cold',
+        async () => {
+          coldStart(warmRestic);
+          const m = await resticBackup(resticPath, weddings, resticRepo, scratch, settings.timeoutMs);
+          return toSample(m, timedSync(), exitOk);
+        },
+        { repeat: 1 },
+      ),
+    );
+  }
+
   const rescans: CaseResult[] = [];
   const keepsakeInitialOk = initial[0]!.samples.every((s) => s.ok);
   for (const cache of ['cold', 'warm'] as const) {
@@ -280,6 +324,15 @@ async function rescanSection(): Promise<RescanSection> {
           await prepare(warmKeepsake, () => home.backup(scratch, settings.timeoutMs));
           const m = await home.backup(scratch, settings.timeoutMs);
           return toSample(m, timedSync(), keepsakeCheck(corpus.files, 0));
+        }),
+      );
+    }
+    if (resticPath) {
+      rescans.push(
+        await runCase(CASE.resticRerun, 'restic', tree, cache, async () => {
+          const run = () => resticBackup(resticPath, weddings, resticRepo, scratch, settings.timeoutMs);
+          await prepare(warmRestic, run);
+          return toSample(await run(), timedSync(), exitOk);
         }),
       );
     }
@@ -335,6 +388,7 @@ function writeResults(): string {
     cachesDropped: cold.dropped,
     tools: {
       rclone: 'version' in rclone ? rclone.version : null,
+      restic: 'version' in restic ? restic.version : null,
       cp: cpVersion,
       gnuTime: hasGnuTime(),
       keepsakeCommit,

@@ -47,7 +47,8 @@ test.beforeAll(async ({ browser }) => {
   await keepsake(home, ['init']);
   await keepsake(home, ['folders', 'add', weddings]);
   await keepsake(home, ['destinations', 'add', 'local', 'Vault', join(home, 'Vault')]);
-  await keepsake(home, ['destinations', 'add', 'local', 'Drive', join(tmp.path, 'Drive')]);
+  // The Drive stands for an external drive (a folder on this machine's one disk, hence --off-laptop).
+  await keepsake(home, ['destinations', 'add', 'local', 'Drive', join(tmp.path, 'Drive'), '--off-laptop']);
   await writePhotos(browser, join(smith, 'Ceremony'), 5, { seed: 1 });
   await writePhotos(browser, join(smith, 'Portraits'), 3, { seed: 2 });
   await writePhotos(browser, join(weddings, '2026-05-02 Garcia & Lee'), 4, { seed: 3, day: '2026-05-02' });

@@ -111,7 +111,7 @@ async function setUp(job: FailoverJob): Promise<void> {
     systemClock,
     { store: credentials, secret: { kind: 'azure', accountKey: job.azure.key } },
   );
-  saveConfig(job.home, { ...config, protection: { copies: 'policy' } });
+  saveConfig(job.home, { ...config, protection: { copies: 'policy', laptopCounts: false } });
 }
 
 async function main(): Promise<void> {

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +6,7 @@ import type { StatusReport } from '../../shared/model/status.js';
 import type { EngineConnection } from './connection.js';
 import { EngineProcess, EngineStartError, type EngineProcessOptions } from './engine-process.js';
 import { engineBuild, type EngineBuild } from './testing/node-child.js';
+import { acquireLock } from '../engine/lock.js';
 
 // The real engine (its CLI built from the current source) in a child process: Node's fork stands in
 // for Electron's utilityProcess.fork, nothing else is replaced.
@@ -116,7 +117,7 @@ describe('the engine process', () => {
     await engine.stop();
     // This test process holds the home's lock, as a `keepsake run` in a terminal would. The engine
     // takes the lock before it serves its API, so start() itself fails with the engine's words.
-    writeFileSync(join(home, 'keepsake.lock'), String(process.pid));
+    const release = await acquireLock(join(home, 'keepsake.lock'));
     let readies = 0;
     engine.on('ready', () => readies++);
     const error = await engine.start().then(
@@ -130,5 +131,6 @@ describe('the engine process', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(readies).toBe(0); // never a restart
     expect(engine.connection).toBeUndefined();
+    release();
   });
 });

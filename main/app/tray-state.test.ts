@@ -96,6 +96,32 @@ describe('tray words', () => {
     ).toEqual(['4 file(s) could not be backed up.']);
   });
 
+  it("says so when files are copied only to the laptop's own disk, or a watched folder cannot be read", () => {
+    const onLaptop = report({
+      weddings: [wedding(1, { protected: 0, laptopOnly: 10 })],
+      allProtected: false,
+    });
+    expect(trayStateFor(onLaptop, false)).toBe('attention');
+    expect(attentionReasons(onLaptop)).toEqual([
+      "10 file(s) are only on this laptop's disk: add an external drive, a NAS or a cloud so a lost laptop does not lose them.",
+    ]);
+    // Still uploading to a second place: work, not a problem.
+    const uploading = report({
+      weddings: [wedding(1, { protected: 0, pending: 10, laptopOnly: 10 })],
+      allProtected: false,
+    });
+    expect(trayStateFor(uploading, false)).toBe('working');
+    // The user said laptop copies count (config protection.laptopCounts).
+    expect(attentionReasons({ ...onLaptop, laptopCounts: true })).toEqual([]);
+    const gone = report({
+      folders: [
+        { path: '/W', kind: 'weddings', available: false, problem: 'The watched folder /W is missing.' },
+      ],
+    });
+    expect(trayStateFor(gone, false)).toBe('attention');
+    expect(attentionReasons(gone)).toEqual(['The watched folder /W is missing.']);
+  });
+
   it('tooltips for each state', () => {
     expect(trayTooltip(report(), false)).toBe('Keepsake: everything is protected');
     expect(filesToGo(working)).toBe(6);

@@ -6,7 +6,8 @@ export type TrayState = 'protected' | 'working' | 'attention' | 'paused';
 /**
  * What the user must look at, in plain words: files that could not be backed up, an enabled
  * destination that cannot be reached (or that the engine's health monitor says is down), nowhere to
- * back up to, or a copy target no setup can meet.
+ * back up to, a copy target no setup can meet, a watched folder that cannot be read, or files whose
+ * only copies are on the laptop's own disk.
  * Files skipped on purpose (symlinks and the like) and the advice to add a second place are not here:
  * the window shows those.
  */
@@ -28,6 +29,17 @@ export function attentionReasons(status: StatusReport): string[] {
     0,
   );
   if (failed > 0) reasons.push(`${failed} file(s) could not be backed up.`);
+  for (const f of status.folders ?? [])
+    if (!f.available) reasons.push(f.problem ?? `The watched folder ${f.path} cannot be read.`);
+  // Only once nothing more is on its way: files still uploading elsewhere are work, not a problem.
+  const laptopOnly = [...status.weddings, ...(status.unassigned ? [status.unassigned] : [])].reduce(
+    (n, w) => n + (w.pending === 0 ? (w.laptopOnly ?? 0) : 0),
+    0,
+  );
+  if (laptopOnly > 0 && !status.laptopCounts)
+    reasons.push(
+      `${laptopOnly} file(s) are only on this laptop's disk: add an external drive, a NAS or a cloud so a lost laptop does not lose them.`,
+    );
   return reasons;
 }
 

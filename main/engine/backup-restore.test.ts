@@ -186,7 +186,12 @@ describe('a wedding made of several card folders with the same file names', () =
     await writeFile(join(card2, 'IMG_0001.JPG'), two);
     const slug = await withTestEngine(h, async (e) => {
       await e.prepare();
-      const id = e.addWedding({ couple: 'X & Y', date: '2026-06-14', folders: [card1, card2], slug: 'x-y' });
+      const { id } = e.addWedding({
+        couple: 'X & Y',
+        date: '2026-06-14',
+        folders: [card1, card2],
+        slug: 'x-y',
+      });
       return e.store.weddings.byId(id)!.slug;
     });
     const report = await withTestEngine(h, (e) => e.backupOnce());

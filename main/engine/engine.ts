@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
-import { relative, resolve, sep } from 'node:path';
-import type { FailoverSummary, StatusReport } from '../../shared/model/status.js';
+import { resolve } from 'node:path';
+import type { FailoverSummary, FolderStatus, StatusReport } from '../../shared/model/status.js';
 import type { WeddingStatus } from '../../shared/model/wedding.js';
 import { isoAt, localUtcOffsetMinutes, systemClock, type Clock } from './clock.js';
 import { ConfigError, loadConfig } from './config/config-file.js';
@@ -14,15 +14,15 @@ import { createDestination, describeLocation } from './destinations/factory.js';
 import { abortAbandonedUploads } from './destinations/maintenance.js';
 import { bandwidthLimiterFor } from './destinations/wrap/bandwidth.js';
 import { DestinationMetrics, wrapDestination } from './destinations/wrap/index.js';
-import { AuditLog } from './audit/audit-log.js';
+import type { AuditLog } from './store/audit-log.js';
 import { HealthMonitor } from './health/monitor.js';
 import { withHealth } from './health/with-health.js';
-import { Intake } from './intake/intake.js';
+import { Intake, type Regrouped } from './intake/intake.js';
 import { NotificationCenter } from './notify/center.js';
 import { notifiersFor } from './notify/from-config.js';
 import { reconcile, type ReconcileResult } from './intake/reconcile.js';
 import { acquireLock } from './lock.js';
-import { backupFile, type BackupOutcome } from './pipeline/backup-file.js';
+import { backupFile, hashPool, type BackupOutcome } from './pipeline/backup-file.js';
 import { writeSnapshots } from './pipeline/snapshot.js';
 import { priceFromBook } from './placement/prices.js';
 import { applyOverrides } from './cost/overrides.js';
@@ -38,8 +38,10 @@ import { restore, type RestoreRequest, type RestoreResult } from './restore/rest
 import { retryDelay, Scheduler, type JobResult } from './scheduler/scheduler.js';
 import { verifyReplicas, type VerifyResult } from './scrub/verify.js';
 import type { Job } from './store/queue.js';
+import { Coalesced } from './scheduler/coalesced.js';
 import { Store } from './store/store.js';
 import { FolderWatcher } from './watch/watcher.js';
+import { folderProblem } from './watch/folder-problem.js';
 
 /** How long an interrupted upload may be resumed; older ones start over (S3 aborts them after a day too). */
 const UPLOAD_RESUME_MS = 24 * 3_600_000;
@@ -47,7 +49,10 @@ const UPLOAD_RESUME_MS = 24 * 3_600_000;
 export interface EngineOptions {
   home: string;
   clock?: Clock;
-  /** Wait after the last upload of a wedding before writing its snapshot (default 30 s). */
+  /**
+   * Longest wait, while other uploads are under way, between a finished file and the snapshot that
+   * names it (default 30 s); once nothing is left to upload the snapshot is written at once.
+   */
   snapshotDelayMs?: number;
   /**
    * Where the keys of encrypted destinations are kept unlocked (default: owner-only files in the
@@ -64,6 +69,13 @@ export interface EngineOptions {
 }
 
 /** Events the engine emits for progress output and, later, the UI's live stream. */
+/** What adding or changing a wedding did: its id, the indexed files it got, all files that moved. */
+export interface WeddingChange {
+  id: number;
+  added: number;
+  moved: number;
+}
+
 export interface EngineEvents {
   read: [bytes: number];
   file: [path: string, outcome: BackupOutcome];
@@ -123,7 +135,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const credentials = (this.credentials = opts.credentials ?? new CredentialStore(home));
     const keys = opts.keys ?? new FileKeyCache(home);
     this.monitor = new HealthMonitor(this.clock);
-    this.audit = new AuditLog(this.store.db, this.clock);
+    this.audit = this.store.auditLog(this.clock);
     this.notices = new NotificationCenter(this.clock, notifiersFor(config, this.clock), {
       belowTargetAfterMs: config.notifications.belowTargetMinutes * 60_000,
     });
@@ -150,18 +162,17 @@ export class Engine extends EventEmitter<EngineEvents> {
             giveUp: () => this.monitor.health(d.name)?.state === 'down',
           },
         });
-        return new Repository(
-          wrapped,
-          config.installId,
-          d.encryption
+        return new Repository(wrapped, config.installId, {
+          renamesInPlace: d.kind === 'local',
+          ...(d.encryption
             ? {
                 encryption: {
                   keyId: d.encryption.keyId,
                   unlock: unlockFromCache(keys, d.encryption.keyId, d.name),
                 },
               }
-            : {},
-        );
+            : {}),
+        });
       });
     const enabled = config.destinations.filter((d) => d.enabled);
     const offset = opts.utcOffsetMinutes;
@@ -170,6 +181,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       this.monitor,
       priceFromBook(applyOverrides(LIST_PRICES, config.priceOverrides).book),
       this.clock,
+      () => this.store.folders.list().map((f) => f.path),
     );
     this.planner = new Planner(
       this.store,
@@ -211,11 +223,13 @@ export class Engine extends EventEmitter<EngineEvents> {
       });
       if (change.to === 'down') this.emit('problem', `${change.destination} is down: ${change.reason}`);
     });
+    hashPool.retain();
     this.intake = new Intake(
       this.store,
       this.clock,
       opts.snapshotDelayMs ?? 30_000,
       (weddingId) => this.planner.policyOf(weddingId).priority,
+      config.capture.dayBoundaryHour,
     );
     this.scheduler = new Scheduler(
       this.store,
@@ -263,7 +277,9 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** How many of each wedding's files meet its policy now (only `weddings` when given). */
   coverage(weddings?: readonly (number | null)[]): Map<number | null, WeddingCoverage> {
-    return weddingCoverage(this.store, this.planner, this.facts, weddings);
+    return weddingCoverage(this.store, this.planner, this.facts, weddings, {
+      laptopCounts: this.config.protection.laptopCounts,
+    });
   }
 
   /**
@@ -271,13 +287,24 @@ export class Engine extends EventEmitter<EngineEvents> {
    * watched folders are synced from the config, repositories are checked and their leftover staging
    * uploads removed. An unreachable destination is reported, not fatal: its jobs wait for it.
    */
-  async prepare(): Promise<void> {
-    if (this.releaseLock) return;
-    this.releaseLock = acquireLock(lockFile(this.home));
+  prepare(): Promise<void> {
+    this.preparing ??= this.prepareOnce().catch((err: unknown) => {
+      this.preparing = undefined;
+      throw err;
+    });
+    return this.preparing;
+  }
+
+  private preparing: Promise<void> | undefined;
+
+  private async prepareOnce(): Promise<void> {
+    this.releaseLock ??= await acquireLock(lockFile(this.home));
     const now = this.clock.now();
     this.store.queue.releaseAll(now);
     this.store.uploads.expire(now - UPLOAD_RESUME_MS);
     this.syncFolders();
+    // Weddings added or re-dated by another process, or a moved day boundary: loose imports follow.
+    this.intake.regroup();
     await this.facts.refresh();
     await Promise.all(
       this.repos.map(async (repo) => {
@@ -290,6 +317,10 @@ export class Engine extends EventEmitter<EngineEvents> {
         }
       }),
     );
+    // Copies stored but not yet named in a manifest (a crash before the snapshot was written): their
+    // snapshots are written first thing, or nothing could restore them by name.
+    for (const w of this.store.snapshots.weddingsAwaitingManifest())
+      this.store.queue.enqueue('snapshot', w === null ? 'unassigned' : String(w), now, { priority: -100 });
     // Files not protected yet, and protected ones whose copies no longer meet their policy (a destination
     // removed or down, a target raised), are queued.
     this.store.tx(() => {
@@ -322,10 +353,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     await this.scan(signal ? { signal } : {});
     await this.scheduler.drain(5000, signal);
     // Snapshots of weddings touched in this run are written now rather than after the usual delay.
-    this.store.db
-      .prepare(`UPDATE jobs SET run_after = ? WHERE kind = 'snapshot' AND state = 'queued'`)
-      .run(this.clock.now());
+    this.store.queue.dueNow('snapshot', this.clock.now());
     await this.scheduler.drain(0, signal);
+    this.flushProtectionReports();
     return this.status();
   }
 
@@ -370,6 +400,32 @@ export class Engine extends EventEmitter<EngineEvents> {
     onReady?.();
     await scheduling;
     await Promise.all([monitoring, notifying, watcher.close()]);
+    await this.writePendingManifests();
+  }
+
+  /**
+   * On a clean stop: the manifests of weddings whose stored copies no manifest names yet are written
+   * now, not after the usual delay, so what was copied can be restored by name. Bounded: a destination
+   * that does not answer within 20 s keeps its manifest for the next start.
+   */
+  private async writePendingManifests(): Promise<void> {
+    const weddings = this.store.snapshots.weddingsAwaitingManifest();
+    if (weddings.length === 0) return;
+    const timeout = new AbortController();
+    const writing = (async () => {
+      for (const w of weddings) {
+        const { written, errors } = await writeSnapshots(
+          { store: this.store, clock: this.clock, repos: this.repos },
+          w,
+        );
+        for (const x of written) this.emit('snapshot', x);
+        for (const e of errors) this.emit('problem', `snapshot not written yet: ${e.message}`);
+        if (errors.length === 0) this.store.queue.remove('snapshot', w === null ? 'unassigned' : String(w));
+      }
+    })();
+    await Promise.race([writing, this.clock.sleep(20_000, timeout.signal).catch(() => undefined)]).finally(
+      () => timeout.abort(),
+    );
   }
 
   private async runUpload(job: Job): Promise<JobResult> {
@@ -403,7 +459,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     switch (outcome.kind) {
       case 'protected':
         this.store.files.setState(file.id, 'protected', null, now);
-        this.intake.snapshotSoon(file.weddingId);
+        this.intake.snapshotSoon(file.weddingId, { now: !this.store.queue.uploadsUnderWay(job.id, now) });
         this.audit.record({
           kind: 'backup',
           weddingId: file.weddingId,
@@ -444,20 +500,42 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
   }
 
-  /** Tells the notification center how far a wedding is from its copy target. */
+  /** Weddings whose protection changed since the notification center last heard of them. */
+  private readonly protectionChanged = new Set<number | null>();
+  /**
+   * Counting a wedding's files costs a scan of the wedding: done for a burst of finished files at
+   * once (at most a twentieth of the engine's time), not once per file, which was quadratic.
+   */
+  private readonly protectionReports = new Coalesced(async () => this.flushProtectionReports(), {
+    delayMs: 1000,
+    busyShare: 0.05,
+  });
+
+  /** Tells the notification center, soon, how far a wedding is from its copy target. */
   private reportProtection(weddingId: number | null): void {
-    const c = this.store.status.forWedding(weddingId);
-    if (c.files === 0) return;
-    const name =
-      weddingId === null ? 'Unassigned files' : (this.store.weddings.byId(weddingId)?.couple ?? 'a wedding');
-    const files = c.files - c.skipped;
-    this.notices.weddingProtection({
-      weddingId,
-      name,
-      files,
-      belowTarget: files - c.protected,
-      target: this.planner.policyOf(weddingId).copies,
-    });
+    this.protectionChanged.add(weddingId);
+    this.protectionReports.signal();
+  }
+
+  private flushProtectionReports(): void {
+    const weddings = [...this.protectionChanged];
+    this.protectionChanged.clear();
+    for (const weddingId of weddings) {
+      const c = this.store.status.forWedding(weddingId);
+      if (c.files === 0) continue;
+      const name =
+        weddingId === null
+          ? 'Unassigned files'
+          : (this.store.weddings.byId(weddingId)?.couple ?? 'a wedding');
+      const files = c.files - c.skipped;
+      this.notices.weddingProtection({
+        weddingId,
+        name,
+        files,
+        belowTarget: files - c.protected,
+        target: this.planner.policyOf(weddingId).copies,
+      });
+    }
   }
 
   private async runSnapshot(job: Job): Promise<JobResult> {
@@ -467,6 +545,11 @@ export class Engine extends EventEmitter<EngineEvents> {
       weddingId,
     );
     for (const w of written) this.emit('snapshot', w);
+    // A wedding is only back at target once its manifests name the copies: an incident closes here.
+    if (written.length > 0) {
+      this.failover.check();
+      this.reportProtection(weddingId);
+    }
     if (errors.length === 0) return { ok: true };
     return { ok: false, error: errors.map((e) => e.message).join('; '), retryInMs: retryDelay(job.attempts) };
   }
@@ -479,27 +562,39 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Per-wedding protection, destinations and problems. Checks each destination's reachability. */
   async status(): Promise<StatusReport> {
+    // A one-off status (no `run`) learns the disks first: which vaults share the photos' disk.
+    if (!this.running) await this.facts.refresh();
     const counts = this.store.status.perWedding();
     const copies = this.store.status.copies();
+    const restorable = this.store.status.restorableCopies();
+    const awaiting = this.store.status.awaitingManifest();
     const coverage = this.coverage();
+    const perDestination = (rows: typeof copies, weddingId: number | null) => {
+      const out: Record<string, number> = {};
+      for (const r of this.repos) out[r.name] = 0;
+      for (const x of rows)
+        if (x.weddingId === weddingId && x.destination in out) out[x.destination] = x.files;
+      return out;
+    };
     const toStatus = (weddingId: number | null): WeddingStatus => {
       const policy = this.planner.policyOf(weddingId);
       const c = counts.find((x) => x.weddingId === weddingId);
-      const perDest: Record<string, number> = {};
-      for (const r of this.repos) perDest[r.name] = 0;
-      for (const x of copies)
-        if (x.weddingId === weddingId && x.destination in perDest) perDest[x.destination] = x.files;
+      const cov = coverage.get(weddingId);
       return {
         wedding: weddingId === null ? null : (this.store.weddings.byId(weddingId) ?? null),
         files: c?.files ?? 0,
         bytes: c?.bytes ?? 0,
-        protected: c?.protected ?? 0,
+        // Protected: restorable from enough places, one of them off the laptop (see coverage.ts).
+        protected: cov?.met ?? 0,
         pending: c?.pending ?? 0,
         failed: c?.failed ?? 0,
         skipped: c?.skipped ?? 0,
-        copies: perDest,
+        copies: perDestination(copies, weddingId),
+        restorable: perDestination(restorable, weddingId),
         policy: { name: policy.name, copies: policy.copies, residency: policy.residency, why: policy.why },
-        belowTarget: coverage.get(weddingId)?.below ?? 0,
+        belowTarget: cov?.below ?? 0,
+        laptopOnly: cov?.laptopOnly ?? 0,
+        awaitingManifest: awaiting.find((a) => a.weddingId === weddingId)?.files ?? 0,
         shortfall: this.store.placements.shortfallOf(weddingId),
       };
     };
@@ -515,7 +610,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           // The timeout's timer is cancelled once the check answers, or it keeps the process alive 10 s.
           const timeout = new AbortController();
           problem = await Promise.race([
-            repo.dest.check().then(
+            repo.check().then(
               () => null,
               (err: unknown) => (err as Error).message,
             ),
@@ -525,13 +620,6 @@ export class Engine extends EventEmitter<EngineEvents> {
             ),
           ]).finally(() => timeout.abort());
         }
-        const objects = (
-          this.store.db
-            .prepare(`SELECT count(*) AS n FROM replicas WHERE destination = ? AND state = 'stored'`)
-            .get(d.name) as {
-            n: number;
-          }
-        ).n;
         return {
           name: d.name,
           kind: d.kind,
@@ -539,36 +627,27 @@ export class Engine extends EventEmitter<EngineEvents> {
           enabled: d.enabled,
           reachable: h ? h.state !== 'down' : problem === null,
           problem,
-          objects,
+          objects: this.store.objects.storedCount(d.name),
           health: h ? h.state : ('unknown' as const),
           since: h ? isoAt(h.since) : null,
         };
       }),
     );
-    const warnings: string[] = [];
-    if (this.repos.length === 0)
-      warnings.push(
-        'No destination is configured: nothing is being backed up. Add one with `keepsake destinations add`.',
-      );
-    else if (this.repos.length === 1) {
-      warnings.push(
-        'Only one backup destination: add a second (an external drive, a NAS or a cloud) so every file is in two places.',
-      );
-    }
-    for (const w of [...weddings, ...(unassigned ? [unassigned] : [])])
-      if (w.shortfall)
-        warnings.push(`${w.wedding?.couple ?? 'Unassigned files'} cannot meet its policy: ${w.shortfall}`);
-    if (this.config.protection.copies !== 'policy' && this.target > this.repos.length) {
-      warnings.push(
-        `The protection target is ${this.target} copies but only ${this.repos.length} destination(s) are enabled.`,
-      );
-    }
+    const folders = await this.folderStatus();
+    const all = [...weddings, ...(unassigned ? [unassigned] : [])];
+    const warnings = this.statusWarnings(all, folders);
     // A wedding's files are only findable by path through its snapshot: one that could not be written
     // leaves that destination unable to restore on its own.
     const snapshotFailures = this.store.queue.failures(100).filter((f) => f.kind === 'snapshot');
     for (const f of snapshotFailures)
       warnings.push(`A snapshot could not be written yet (will retry): ${f.error}`);
-    const all = [...weddings, ...(unassigned ? [unassigned] : [])];
+    const allProtected =
+      snapshotFailures.length === 0 &&
+      folders.every((f) => f.available) &&
+      all.every((w) => w.protected === w.files - w.skipped && (w.belowTarget ?? 0) === 0);
+    if (allProtected && all.some((w) => w.files > 0))
+      this.store.meta.set('protected_as_of', String(this.clock.now()));
+    const asOf = this.store.meta.get('protected_as_of');
     return {
       home: this.home,
       target: this.target,
@@ -578,12 +657,63 @@ export class Engine extends EventEmitter<EngineEvents> {
       queue: this.store.queue.counts(),
       problems: this.store.status.problems(),
       warnings,
-      allProtected:
-        snapshotFailures.length === 0 &&
-        all.every((w) => w.protected === w.files - w.skipped && (w.belowTarget ?? 0) === 0),
+      allProtected,
+      folders,
+      protectedAsOf: asOf === undefined ? null : isoAt(Number(asOf)),
+      laptopCounts: this.config.protection.laptopCounts,
       mode: this.config.protection.copies,
       failovers: this.failoverSummaries(),
     };
+  }
+
+  /** Each watched folder and whether it can be read now: a missing or unreadable one backs nothing up. */
+  private async folderStatus(): Promise<FolderStatus[]> {
+    return Promise.all(
+      this.store.folders.list().map(async (f) => {
+        const problem = await folderProblem(f.path);
+        return { path: f.path, kind: f.kind, available: problem === null, problem };
+      }),
+    );
+  }
+
+  /** Plain-language warnings: too few places, copies only on the laptop, folders that cannot be read. */
+  private statusWarnings(all: WeddingStatus[], folders: FolderStatus[]): string[] {
+    const warnings: string[] = [];
+    for (const f of folders) if (f.problem) warnings.push(f.problem);
+    if (this.repos.length === 0)
+      warnings.push(
+        'No destination is configured: nothing is being backed up. Add one with `keepsake destinations add`.',
+      );
+    else if (this.repos.length === 1) {
+      warnings.push(
+        'Only one backup destination: add a second (an external drive, a NAS or a cloud) so every file is in two places.',
+      );
+    }
+    const laptopOnly = all.reduce((n, w) => n + (w.laptopOnly ?? 0), 0);
+    if (laptopOnly > 0 && !this.config.protection.laptopCounts) {
+      const copies = Math.max(
+        ...all.map((w) => Object.values(w.restorable ?? {}).filter((n) => n > 0).length),
+      );
+      warnings.push(
+        `${laptopOnly} ${laptopOnly === 1 ? 'file has' : 'files have'} ${copies === 1 ? '1 copy' : `${copies} copies`}, ` +
+          "on this laptop's disk: not yet safe from a lost or broken laptop. Add an external drive, a NAS or a cloud " +
+          '(`npx keepsake destinations add`).',
+      );
+    }
+    const awaiting = all.reduce((n, w) => n + (w.awaitingManifest ?? 0), 0);
+    if (awaiting > 0)
+      warnings.push(
+        `${awaiting} ${awaiting === 1 ? 'file is' : 'files are'} copied but not yet in a snapshot: not restorable by name until it is written (within a minute).`,
+      );
+    for (const w of all)
+      if (w.shortfall)
+        warnings.push(`${w.wedding?.couple ?? 'Unassigned files'} cannot meet its policy: ${w.shortfall}`);
+    if (this.config.protection.copies !== 'policy' && this.target > this.repos.length) {
+      warnings.push(
+        `The protection target is ${this.target} copies but only ${this.repos.length} destination(s) are enabled.`,
+      );
+    }
+    return warnings;
   }
 
   /** The recent failover incidents with their recovery times, for status. */
@@ -664,29 +794,60 @@ export class Engine extends EventEmitter<EngineEvents> {
     return result;
   }
 
-  /** Creates a wedding by hand: its folders (watched as import folders if not already watched) belong to it. */
-  addWedding(w: { couple: string; date: string | null; folders: string[]; slug: string }): number {
-    const now = this.clock.now();
+  /**
+   * Creates a wedding by hand: its folders (watched as import folders if not already watched) belong
+   * to it, and already indexed loose imports of its day join it at once (no file is read again).
+   * Returns its id and how many already indexed files it got.
+   */
+  addWedding(w: { couple: string; date: string | null; folders: string[]; slug: string }): WeddingChange {
     return this.store.tx(() => {
       const wedding = this.store.weddings.create(
         { slugBase: w.slug, couple: w.couple, date: w.date, source: 'user' },
-        now,
+        this.clock.now(),
       );
-      for (const folder of w.folders.map((f) => resolve(f))) {
-        this.store.weddings.addFolder(wedding.id, folder);
-        for (const f of this.store.files.liveUnder(folder)) {
-          this.store.files.reassign(f.id, wedding.id, relative(folder, f.path).split(sep).join('/'), now);
-          this.store.queue.enqueue('snapshot', String(wedding.id), now, { priority: -100 });
-        }
-      }
-      return wedding.id;
+      const folders = w.folders.map((f) => resolve(f));
+      for (const folder of folders) this.store.weddings.addFolder(wedding.id, folder);
+      return this.regrouped(wedding.id, this.intake.regroup(folders));
     });
   }
 
+  /**
+   * Changes a wedding's couple, date or folders (the given ones replace its folders): files of folders
+   * it gained or lost and loose imports of its old and new day are sorted again at once.
+   */
+  changeWedding(
+    id: number,
+    change: { couple?: string; date?: string | null; folders?: string[] },
+  ): WeddingChange {
+    return this.store.tx(() => {
+      const before = this.store.weddings.byId(id);
+      if (!before) throw new ConfigError(`No wedding with id ${id}: see \`keepsake weddings list\`.`);
+      this.store.weddings.update(id, change);
+      const folders = change.folders?.map((f) => resolve(f));
+      if (folders) this.store.weddings.setFolders(id, folders);
+      this.planner.forget(id);
+      return this.regrouped(id, this.intake.regroup([...before.folders, ...(folders ?? [])]));
+    });
+  }
+
+  private regrouped(id: number, r: Regrouped): WeddingChange {
+    if (r.moved > 0) this.scheduler.wake();
+    return { id, added: r.gained.get(id) ?? 0, moved: r.moved };
+  }
+
   async close(): Promise<void> {
-    await Promise.all(this.repos.map((r) => r.dest.close().catch(() => undefined)));
+    this.protectionReports.close();
+    this.flushProtectionReports();
+    await Promise.all(this.repos.map((r) => r.close().catch(() => undefined)));
     this.store.close();
     this.releaseLock?.();
     this.releaseLock = undefined;
+    if (!this.poolReleased) {
+      this.poolReleased = true;
+      await hashPool.release();
+    }
   }
+
+  /** Whether close() already let go of the shared hashing worker (close may be called twice). */
+  private poolReleased = false;
 }

@@ -23,6 +23,21 @@ async function until<T>(
   }
 }
 
+/** Runs the engine in watch mode: `ready` once the first scan is done, `stop` as Ctrl-C does. */
+function startRun(engine: Engine): { ready: Promise<void>; stop: () => Promise<void> } {
+  const abort = new AbortController();
+  let ready!: () => void;
+  const isReady = new Promise<void>((r) => (ready = r));
+  const running = engine.run(abort.signal, ready);
+  return {
+    ready: isReady,
+    stop: async () => {
+      abort.abort();
+      await running;
+    },
+  };
+}
+
 describe('keepsake run (watch mode)', () => {
   it('protects a wedding folder that appears while running, on both destinations, and stops cleanly', async () => {
     const base = mkdtempSync(join(tmpdir(), 'keepsake-run-'));
@@ -31,23 +46,20 @@ describe('keepsake run (watch mode)', () => {
     let config = addFolder(newConfig(), root, 'weddings');
     config = await addDestination(
       config,
-      { name: 'SSD', kind: 'local', path: join(base, 'ssd'), enabled: true },
+      { name: 'SSD', kind: 'local', path: join(base, 'ssd'), enabled: true, onLaptop: false },
       systemClock,
     );
     config = await addDestination(
       config,
-      { name: 'NAS', kind: 'local', path: join(base, 'nas'), enabled: true },
+      { name: 'NAS', kind: 'local', path: join(base, 'nas'), enabled: true, onLaptop: false },
       systemClock,
     );
     config = { ...config, watch: { stableMs: 300 } };
     saveConfig(join(base, 'home'), config);
     const engine = Engine.open({ home: join(base, 'home'), snapshotDelayMs: 200 });
-    const abort = new AbortController();
-    let ready!: () => void;
-    const isReady = new Promise<void>((r) => (ready = r));
-    const running = engine.run(abort.signal, ready);
+    const run = startRun(engine);
     try {
-      await isReady;
+      await run.ready;
       const wedding = join(root, 'Smith-Jones 2026-06-14', 'RAW');
       mkdirSync(wedding, { recursive: true });
       for (let i = 1; i <= 3; i++) writeFileSync(join(wedding, `IMG_000${i}.CR3`), randomBytes(200_000));
@@ -67,8 +79,7 @@ describe('keepsake run (watch mode)', () => {
         }),
       );
     } finally {
-      abort.abort();
-      await running;
+      await run.stop();
       await engine.close();
     }
     // After a clean stop nothing is left running in the queue.
@@ -77,6 +88,40 @@ describe('keepsake run (watch mode)', () => {
       expect(again.store.queue.counts().running).toBe(0);
     } finally {
       await again.close();
+    }
+  });
+
+  it('writes the snapshot as soon as the last upload finishes, not after the 30 s debounce', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'keepsake-run-'));
+    const root = join(base, 'Weddings');
+    mkdirSync(join(root, 'Lee-Park 2026-07-04'), { recursive: true });
+    let config = addFolder(newConfig(), root, 'weddings');
+    config = await addDestination(
+      config,
+      { name: 'NAS', kind: 'local', path: join(base, 'nas'), enabled: true, onLaptop: false },
+      systemClock,
+    );
+    saveConfig(join(base, 'home'), { ...config, watch: { stableMs: 200 } });
+    const engine = Engine.open({ home: join(base, 'home') });
+    const run = startRun(engine);
+    try {
+      await run.ready;
+      writeFileSync(join(root, 'Lee-Park 2026-07-04', 'IMG_0001.CR3'), randomBytes(100_000));
+      const started = performance.now();
+      const s = await until(
+        'the photo protected (named by a stored snapshot)',
+        async () => {
+          const st = await engine.status();
+          return st.weddings[0]?.restorable?.['NAS'] === 1 ? st : undefined;
+        },
+        20_000,
+      );
+      expect(s.weddings[0]!.awaitingManifest).toBe(0);
+      // Well inside the 30 s debounce, which only applies while other uploads are still under way.
+      expect(performance.now() - started).toBeLessThan(20_000);
+    } finally {
+      await run.stop();
+      await engine.close();
     }
   });
 });

@@ -29,7 +29,10 @@ export interface ApiRoutes {
   'GET /api/weddings/:id/snapshots/:snapshot': { response: SnapshotContents };
   /** Every stored version of one file (the path URL-encoded as one segment), newest first. */
   'GET /api/weddings/:id/versions/:path': { response: FileVersion[] };
-  'POST /api/weddings': { body: NewWedding; response: Wedding };
+  /** Creates a wedding; already indexed loose imports of its day join it at once (`fromImports`). */
+  'POST /api/weddings': { body: NewWedding; response: WeddingSaved };
+  /** Changes a wedding's couple, date or folders; loose imports are sorted again at once. */
+  'POST /api/weddings/:id': { body: WeddingUpdate; response: WeddingSaved };
   /** The preview JPEG embedded in a photo (EXIF thumbnail), base64; `null` data when it has none. */
   'GET /api/files/:id/preview': { response: FilePreview };
   'GET /api/folders': { response: WatchedFolder[] };
@@ -76,6 +79,21 @@ export interface NewWedding {
   couple: string;
   date: string | null;
   folders: string[];
+}
+
+/** What changes of a wedding: only the given fields; `folders` replaces its folders. */
+export interface WeddingUpdate {
+  couple?: string;
+  date?: string | null;
+  folders?: string[];
+}
+
+/**
+ * A wedding after it was created or changed, with how many already indexed files it got from the
+ * imports at once ("42 photos from your imports were added to this wedding").
+ */
+export interface WeddingSaved extends Wedding {
+  fromImports: number;
 }
 
 export interface WeddingDetail {
@@ -140,6 +158,11 @@ export interface NewDestination {
   /** Access key id / account name and secret, when the credentials are to be stored. */
   accessKeyId?: string;
   secretAccessKey?: string;
+  /**
+   * For a local folder: whether it is on the laptop's own disk. Absent: Keepsake compares the folder's
+   * disk with the photos'. `false` states that it is an external drive or NAS (a copy off the laptop).
+   */
+  onLaptop?: boolean;
   /** Encrypt what is stored there (default: yes for clouds, no for local folders). */
   encrypt?: boolean;
   /**

@@ -11,6 +11,13 @@ export type FileState =
   /** Gone from disk. Its stored copies and snapshots stay. */
   | 'deleted';
 
+/**
+ * Where a file's capture time came from, most trusted first: the file's own `metadata` (EXIF or its
+ * container's date), an XMP `sidecar` next to it, the camera's `folder-name` (DCIM date folders) or
+ * `file-name`. Files without a time have none.
+ */
+export type CaptureSource = 'metadata' | 'sidecar' | 'folder-name' | 'file-name';
+
 export interface FileRecord {
   id: number;
   path: string;
@@ -22,6 +29,8 @@ export interface FileRecord {
   hash: string | null;
   /** Capture time from EXIF as an ISO string, when known. */
   captureTime: string | null;
+  /** Where `captureTime` came from; null when there is none (absent from older engines). */
+  captureSource?: CaptureSource | null;
   state: FileState;
   error: string | null;
 }

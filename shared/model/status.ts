@@ -27,12 +27,34 @@ export interface StatusReport {
   problems: { path: string; state: string; error: string }[];
   /** Plain-language warnings, e.g. only one destination configured. */
   warnings: string[];
-  /** True when every live file meets its target. */
+  /**
+   * True when every live file is protected (see WeddingStatus.protected), every watched folder can be
+   * read and no manifest is failing: the only state shown green and the only one `backup` exits 0 on.
+   */
   allProtected: boolean;
+  /** Watched folders and whether they can be read now (absent from older engines). */
+  folders?: FolderStatus[];
+  /**
+   * When every file of every wedding was last protected (ISO 8601), "backed up as of"; null when that
+   * never happened yet (absent from older engines).
+   */
+  protectedAsOf?: string | null;
+  /** Whether copies on the laptop's own disk count as protection (config protection.laptopCounts). */
+  laptopCounts?: boolean;
   /** How policies decide copies: `policy` (per wedding), `all` destinations, or a fixed number. */
   mode?: 'policy' | 'all' | number;
   /** Failover incidents, newest first (absent from older engines). */
   failovers?: FailoverSummary[];
+}
+
+/** A watched folder as status sees it. */
+export interface FolderStatus {
+  path: string;
+  kind: 'weddings' | 'import';
+  /** False when the folder is missing, unreadable or not a folder: new photos in it are not backed up. */
+  available: boolean;
+  /** What is wrong, in one sentence that says what to do; null when available. */
+  problem: string | null;
 }
 
 /** One failover: a destination went down and its work was placed on the others. */

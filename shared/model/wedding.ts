@@ -18,6 +18,11 @@ export interface WeddingStatus {
   wedding: Wedding | null;
   files: number;
   bytes: number;
+  /**
+   * Files that are safe: restorable (content stored and named in a manifest stored on the same
+   * destination) from enough places to meet the policy, and, unless the config allows otherwise,
+   * from at least one place that survives the loss of the laptop.
+   */
   protected: number;
   pending: number;
   failed: number;
@@ -34,6 +39,15 @@ export interface WeddingStatus {
   belowTarget?: number;
   /** Why the policy cannot be met with the destinations there are (a region with too few), if so. */
   shortfall?: string | null;
+  /**
+   * Files whose only restorable copies are on the laptop's own disk (a vault on the same device as
+   * the photos): not safe from a lost or broken laptop.
+   */
+  laptopOnly?: number;
+  /** Files whose content is stored but not yet named in a manifest there: not restorable by name yet. */
+  awaitingManifest?: number;
+  /** Restorable copies per destination: files named in a manifest there whose content is stored there. */
+  restorable?: Record<string, number>;
 }
 
 /** A wedding's policy in a few words, for status and the UI. */

@@ -52,7 +52,7 @@ describe('the wedding policy routes', { timeout: 60_000 }, () => {
     h = await makeTestHome();
     h.configure((c) => ({
       ...c,
-      protection: { copies: 'policy' },
+      protection: { copies: 'policy', laptopCounts: false },
       policies: {
         ...c.policies,
         critical: { ...c.policies.critical, distinctProviders: 1, offLaptopCopies: 0 },

@@ -152,6 +152,7 @@ describe('changing folders, destinations and settings while Keepsake runs', { ti
     const vault = await call('POST', '/api/destinations', {
       name: 'Vault',
       kind: 'local',
+      onLaptop: false,
       path: join(base, 'Vault'),
     });
     expect(vault.status).toBe(200);
@@ -212,6 +213,7 @@ describe('changing folders, destinations and settings while Keepsake runs', { ti
     const drive = await call('POST', '/api/destinations', {
       name: 'Drive',
       kind: 'local',
+      onLaptop: false,
       path: join(base, 'Drive'),
     });
     expect(drive.status).toBe(200);
@@ -239,7 +241,7 @@ describe('changing folders, destinations and settings while Keepsake runs', { ti
   });
 
   it('encrypts a destination on request: a passphrase is needed, the recovery key is answered once', async () => {
-    const safe = { name: 'Safe', kind: 'local', path: join(base, 'Safe'), encrypt: true };
+    const safe = { name: 'Safe', kind: 'local', path: join(base, 'Safe'), encrypt: true, onLaptop: false };
     const none = await call('POST', '/api/destinations', safe);
     expect(none.status).toBe(400);
     expect(none.json.error).toMatch(/passphrase: choose one/);

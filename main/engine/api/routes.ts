@@ -58,6 +58,8 @@ export const newDestination = z.object({
   regionTags: z.array(z.string()).optional(),
   accessKeyId: z.string().optional(),
   secretAccessKey: z.string().optional(),
+  /** A local folder kept away from the laptop (true) or travelling with it; absent: decided by its disk. */
+  onLaptop: z.boolean().optional(),
 });
 const destinationTest = z.union([
   z.object({ name: z.string().min(1) }).strict(),
@@ -71,6 +73,8 @@ const newWedding = z.object({
     .nullable(),
   folders: z.array(z.string()),
 });
+
+const weddingUpdate = newWedding.partial();
 
 function parse<T>(schema: z.ZodType<T>, body: unknown): T {
   const r = schema.safeParse(body);
@@ -240,12 +244,13 @@ export function proposedDestination(d: z.infer<typeof newDestination>): {
   config: DestinationConfig;
   secret?: { kind: 's3'; accessKeyId: string; secretAccessKey: string };
 } {
-  const { regionTags: _tags, accessKeyId, secretAccessKey, storageClass, endpoint, ...fields } = d;
+  const { regionTags: _tags, accessKeyId, secretAccessKey, storageClass, endpoint, onLaptop, ...fields } = d;
   // The UI has one "storage class" and one "endpoint" field; Azure and GCS name them their own way.
   const named = {
     ...fields,
     ...(d.kind === 'azure' ? { accessTier: storageClass } : { storageClass }),
     ...(d.kind === 'gcs' ? { apiEndpoint: endpoint } : { endpoint }),
+    ...(d.kind === 'local' ? { onLaptop } : {}),
   };
   const defined = Object.fromEntries(Object.entries(named).filter(([, v]) => v !== undefined && v !== ''));
   if (d.kind === 'local' && d.path && !isAbsolute(d.path))
@@ -373,8 +378,19 @@ export async function handleApi(
     }
     case 'POST /api/weddings': {
       const w = parse(newWedding, body);
-      const id = engine.addWedding({ ...w, slug: slugify(w.date, w.couple) });
-      return engine.store.weddings.byId(id)! satisfies Response<'POST /api/weddings'>;
+      const { id, added } = engine.addWedding({ ...w, slug: slugify(w.date, w.couple) });
+      return {
+        ...engine.store.weddings.byId(id)!,
+        fromImports: added,
+      } satisfies Response<'POST /api/weddings'>;
+    }
+    case 'POST /api/weddings/:id': {
+      const { id } = weddingOf(engine, path);
+      const { added } = engine.changeWedding(id, parse(weddingUpdate, body));
+      return {
+        ...engine.store.weddings.byId(id)!,
+        fromImports: added,
+      } satisfies Response<'POST /api/weddings/:id'>;
     }
     case 'GET /api/destinations':
       return engine.config.destinations.map((d): DestinationSummary => ({

@@ -56,7 +56,7 @@ describe('local API server', () => {
     let config = addFolder(newConfig(), join(base, 'Weddings'), 'weddings');
     config = await addDestination(
       config,
-      { name: 'Vault', kind: 'local', path: join(base, 'vault'), enabled: true },
+      { name: 'Vault', kind: 'local', path: join(base, 'vault'), enabled: true, onLaptop: false },
       systemClock,
     );
     saveConfig(join(base, 'home'), config);
@@ -162,7 +162,7 @@ describe('local API server', () => {
   });
 
   it('streams upload progress while a file is read, and counts what was read as no longer pending', async () => {
-    const size = 6 * 1024 * 1024 + 123;
+    const size = 13 * 1024 * 1024 + 123;
     const folder = join(base, 'Weddings', '2026-06-14 Smith & Jones');
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, 'CLIP.MOV'), Buffer.alloc(size, 7));

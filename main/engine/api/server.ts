@@ -4,7 +4,7 @@ import type { ApiEvent } from '../../../shared/api/contract.js';
 import type { BackupOutcome } from '../pipeline/backup-file.js';
 import { Engine, type RestoreProgress } from '../engine.js';
 import { EngineHost } from '../host/engine-host.js';
-import { Coalesced } from './coalesced.js';
+import { Coalesced } from '../scheduler/coalesced.js';
 import { ApiGuard } from './guard.js';
 import { hostRoute } from './routes-config.js';
 import { handleApi, healthReport, HttpError } from './routes.js';
@@ -43,7 +43,11 @@ export class ApiServer {
   };
   private readonly onProblem = (message: string) => this.broadcast({ type: 'problem', message });
   private readonly onRestore = (p: RestoreProgress) => this.broadcast({ type: 'restore', ...p });
-  private readonly onSnapshot = (written: string) => this.broadcast({ type: 'snapshot', written });
+  /** A manifest stored makes its files restorable by name: protection changes with it. */
+  private readonly onSnapshot = (written: string) => {
+    this.broadcast({ type: 'snapshot', written });
+    this.sendStatus();
+  };
   private readonly onHealth = (destination: string) => {
     void this.host
       .use((engine) => healthReport(engine, destination))

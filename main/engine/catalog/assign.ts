@@ -10,7 +10,10 @@ export interface DatedWedding<Id> {
   date: string | null;
 }
 
-/** Captures before this hour still belong to the previous day's wedding: the party runs past midnight. */
+/**
+ * Captures before this hour still belong to the previous day's wedding: the party runs past midnight.
+ * The default of the config's `capture.dayBoundaryHour`.
+ */
 export const NEXT_MORNING_CUTOFF_HOUR = 6;
 
 const CAPTURE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):\d{2}:\d{2}/;
@@ -19,19 +22,20 @@ const CAPTURE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):\d{2}:\d{2}/;
  * The id of the wedding a capture belongs to, or null when none or more than one could be it.
  * `captureTime` is the camera's wall-clock time (`YYYY-MM-DDTHH:mm:ss`, any `+HH:MM` offset ignored,
  * since the day is the one where the photo was taken). It belongs to the wedding dated that day;
- * before 06:00 it belongs to the previous day's wedding if there is one, else to that day's.
- * Two weddings on the deciding date leave it unassigned (null).
+ * before `cutoffHour` (06:00 by default) it belongs to the previous day's wedding if there is one, else
+ * to that day's. Two weddings on the deciding date leave it unassigned (null).
  */
 export function assignWedding<Id>(
   captureTime: string | null,
   weddings: readonly DatedWedding<Id>[],
+  cutoffHour: number = NEXT_MORNING_CUTOFF_HOUR,
 ): Id | null {
   if (captureTime === null) return null;
   const m = CAPTURE.exec(captureTime);
   if (!m) return null;
   const [, y, mo, d, h] = m;
   const day = `${y}-${mo}-${d}`;
-  if (Number(h) < NEXT_MORNING_CUTOFF_HOUR) {
+  if (Number(h) < cutoffHour) {
     const previous = weddings.filter((w) => w.date === dayBefore(Number(y), Number(mo), Number(d)));
     if (previous.length > 0) return only(previous);
   }

@@ -10,6 +10,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { findBox, listBoxes, readAt, readContent } from './bmff.js';
 import { fromExif, fromIptc, fromQuickTimeSeconds, fromXmp, withOffsetFrom } from './exif-dates.js';
+import { FORMATS } from './formats/index.js';
+import { fileSource, type FormatInfo } from './formats/source.js';
 
 /** When and with what a file was captured; every field absent or null when the file does not say. */
 export interface CaptureInfo {
@@ -121,7 +123,9 @@ export async function readCaptureTime(path: string): Promise<CaptureInfo> {
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw new MetadataReadError(abs, 'EISDIR', 'it is a folder, not a file');
-    const head = await readAt(fh, 0, 64);
+    const head = await readAt(fh, 0, HEAD);
+    const format = FORMATS.find((f) => f.is(head, abs));
+    if (format) return await fromFormat(await format.read(fileSource(fh, st.size)));
     switch (sniff(head, abs)) {
       case 'exifr':
         // exifr takes a path longer than 10,000 characters for base64 data: hand it the start instead.
@@ -144,6 +148,15 @@ export async function readCaptureTime(path: string): Promise<CaptureInfo> {
   } finally {
     await fh.close();
   }
+}
+
+/** The first bytes every format is recognised by (an MPEG-TS needs three packets' sync bytes). */
+const HEAD = 1024;
+
+/** A format reader's result, with the EXIF block it embeds (if any) read by exifr first. */
+async function fromFormat(found: FormatInfo): Promise<CaptureInfo> {
+  const exif = found.exif ? await readWithExifr(found.exif) : NOTHING;
+  return info(exif.captureTime ?? found.captureTime, exif.make ?? found.make, exif.model ?? found.model);
 }
 
 type Format = 'exifr' | 'raf' | 'cr3' | 'quicktime' | 'xmp' | 'unknown';

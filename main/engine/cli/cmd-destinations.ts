@@ -25,25 +25,48 @@ export function registerDestinations(program: Command): void {
   addEncryptionOptions(
     add
       .command('local <name> <dir>')
-      .description('a local folder: an external drive or a NAS mount (created if its parent exists)'),
+      .description('a local folder: an external drive or a NAS mount (created if its parent exists)')
+      .option(
+        '--off-laptop',
+        "the folder is kept away from this computer (a NAS, a drive stored elsewhere): its copies count as off the laptop even on the laptop's disk",
+      )
+      .option(
+        '--on-laptop',
+        'the folder travels with this computer: its copies never count as off the laptop',
+      ),
     'off for local folders',
-  ).action(async (name: string, dir: string, opts: EncryptionOptions, cmd: Command) => {
-    const { home, config } = requireConfig(cmd.optsWithGlobals<GlobalOptions>());
-    const encryption = encryptChoice(name, 'local', opts.encrypt)
-      ? encryptionSetup(home, opts.recoveryKey ?? false)
-      : undefined;
-    const next = await addDestination(
-      config,
-      { name, kind: 'local', path: dir, enabled: true },
-      systemClock,
-      undefined,
-      encryption,
-    );
-    saveConfig(home, next);
-    const added = next.destinations.at(-1)!;
-    console.log(`Added destination ${name}: ${describeLocation(added)}${encryptionNote(home, added)}`);
-    encryption?.afterAdd();
-  });
+  ).action(
+    async (
+      name: string,
+      dir: string,
+      opts: EncryptionOptions & { offLaptop?: boolean; onLaptop?: boolean },
+      cmd: Command,
+    ) => {
+      if (opts.offLaptop && opts.onLaptop)
+        throw new ConfigError('Choose one of --off-laptop and --on-laptop.');
+      const { home, config } = requireConfig(cmd.optsWithGlobals<GlobalOptions>());
+      const encryption = encryptChoice(name, 'local', opts.encrypt)
+        ? encryptionSetup(home, opts.recoveryKey ?? false)
+        : undefined;
+      const next = await addDestination(
+        config,
+        {
+          name,
+          kind: 'local',
+          path: dir,
+          enabled: true,
+          ...(opts.offLaptop ? { onLaptop: false } : opts.onLaptop ? { onLaptop: true } : {}),
+        },
+        systemClock,
+        undefined,
+        encryption,
+      );
+      saveConfig(home, next);
+      const added = next.destinations.at(-1)!;
+      console.log(`Added destination ${name}: ${describeLocation(added)}${encryptionNote(home, added)}`);
+      encryption?.afterAdd();
+    },
+  );
   dests
     .command('list')
     .description('list destinations')

@@ -119,7 +119,7 @@ describe('keepsake key … and destinations add --encrypt (CLI)', { timeout: 240
   });
 
   it('without a passphrase and without a terminal: a clear error, nothing added', async () => {
-    const r = await runCli(home, ['destinations', 'add', 'local', 'T7', vault, '--encrypt'], {
+    const r = await runCli(home, ['destinations', 'add', 'local', 'T7', vault, '--encrypt', '--off-laptop'], {
       env: { KEEPSAKE_PASSPHRASE: '' },
     });
     expect(r.code).toBe(2);
@@ -130,7 +130,7 @@ describe('keepsake key … and destinations add --encrypt (CLI)', { timeout: 240
   it('adds an encrypted local destination, printing the recovery key once; backs up without a passphrase', async () => {
     const r = await runCli(
       home,
-      ['destinations', 'add', 'local', 'T7', vault, '--encrypt', '--recovery-key'],
+      ['destinations', 'add', 'local', 'T7', vault, '--encrypt', '--recovery-key', '--off-laptop'],
       {
         env: { KEEPSAKE_PASSPHRASE: PASSPHRASE },
       },
@@ -206,7 +206,14 @@ describe('keepsake key … and destinations add --encrypt (CLI)', { timeout: 240
     const keyFile = join(base, 'recovery-2.txt');
     writeFileSync(keyFile, `${printedRecoveryKey(r.stdout)}\n`);
     expect((await age(['-d', '-i', keyFile, join(vault, 'keys/recovery.age')])).code).toBe(0);
-    const plainDest = await runCli(home, ['destinations', 'add', 'local', 'USB', join(base, 'USB')]);
+    const plainDest = await runCli(home, [
+      'destinations',
+      'add',
+      'local',
+      'USB',
+      join(base, 'USB'),
+      '--off-laptop',
+    ]);
     expect(plainDest.stdout).toContain('(not encrypted)');
     const notEncrypted = await runCli(home, ['key', 'export-recovery', '--destination', 'USB'], {
       env: { KEEPSAKE_PASSPHRASE: NEW_PASSPHRASE },

@@ -20,7 +20,7 @@ describe('keepsake policy (CLI)', { timeout: 180_000 }, () => {
     // Two folders on one disk: policies asking for one provider and no copy off the laptop can be met.
     h.configure((c) => ({
       ...c,
-      protection: { copies: 'policy' },
+      protection: { copies: 'policy', laptopCounts: false },
       policies: {
         ...c.policies,
         critical: { ...c.policies.critical, distinctProviders: 1, offLaptopCopies: 0 },

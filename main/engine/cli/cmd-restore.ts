@@ -90,6 +90,10 @@ function report(r: RestoreResult, json: boolean): void {
     console.log(
       `Files that only other destinations held came from their newest snapshots: ${others.map((m) => `${m.destination} (${m.snapshot.id})`).join(', ')}.`,
     );
+  for (const d of r.damaged ?? [])
+    console.log(
+      `WARNING the manifest ${d.key} on ${d.destination} is damaged (${d.reason}): the other manifests were used; run \`npx keepsake verify\` to write it again.`,
+    );
   for (const u of r.unreachable ?? [])
     console.log(
       `WARNING ${u.destination} could not be read (${u.reason}): files only it holds are not restored.`,
@@ -98,6 +102,8 @@ function report(r: RestoreResult, json: boolean): void {
     console.log(
       `Kept ${r.existing.length} file(s) that already exist in the target (use --overwrite to replace them).`,
     );
+  for (const x of r.renamed)
+    console.log(`RENAMED ${x.path} restored as ${x.as}: this system cannot hold the original name.`);
   for (const x of r.refused) console.log(`REFUSED ${x.path}: ${x.reason}`);
   for (const x of r.failed) console.log(`FAILED ${x.path}: ${x.reason}`);
   const archived = r.archived.length;

@@ -11,7 +11,17 @@ function weddingName(w: WeddingStatus): string {
 function weddingRow(w: WeddingStatus, destinations: string[]): string[] {
   const live = w.files - w.skipped;
   const state =
-    w.failed > 0 ? 'FAILED' : w.pending > 0 ? 'pending' : live === w.protected ? 'protected' : 'partial';
+    w.failed > 0
+      ? 'FAILED'
+      : w.pending > 0
+        ? 'pending'
+        : live === w.protected
+          ? 'protected'
+          : (w.laptopOnly ?? 0) > 0
+            ? 'on laptop only'
+            : (w.awaitingManifest ?? 0) > 0
+              ? 'snapshot pending'
+              : 'partial';
   const below = w.belowTarget ?? 0;
   return [
     weddingName(w),
@@ -111,7 +121,15 @@ export function printStatus(r: StatusReport): void {
     console.log('Failover:');
     for (const f of failovers.slice(0, 5)) console.log(`  ${failoverLine(f)}`);
   }
-  console.log(r.allProtected ? 'All files are protected.' : 'Not every file is protected yet.');
+  for (const f of r.folders ?? []) if (!f.available) console.log(`UNAVAILABLE: ${f.path}`);
+  if (rows.length === 0 && r.allProtected) console.log('Nothing to back up yet.');
+  else if (r.allProtected)
+    console.log(
+      r.laptopCounts
+        ? 'All files are protected (copies on this laptop count: protection.laptopCounts is true).'
+        : 'All files are protected: each can be restored even if this laptop is lost.',
+    );
+  else console.log('Not every file is protected yet.');
 }
 
 /** `keepsake status [--json]`. */

@@ -43,6 +43,8 @@ export function registerVerify(program: Command): void {
           }
           for (const t of result.tamperedManifests)
             console.log(`MANIFEST CHANGED OR MISSING: ${t.key} on ${t.destination}`);
+          for (const w of result.rewrittenManifests)
+            console.log(`Wrote the manifest again from this computer's index: ${w}`);
           for (const u of result.unreachable) console.log(`NOT CHECKED ${u.destination}: ${u.reason}`);
         }
         const bad =

@@ -1,10 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config/config-file.js';
-import { CryptoError } from '../crypto/index.js';
-import { DestinationError } from '../destinations/errors.js';
-import { AlreadyRunningError } from '../lock.js';
-import { ManifestError } from '../repo/manifest.js';
-import { StoreError } from '../store/db.js';
 import { registerBackup } from './cmd-backup.js';
 import { registerCost } from './cmd-cost.js';
 import { registerDestinations } from './cmd-destinations.js';
@@ -18,9 +12,7 @@ import { registerStart } from './cmd-start.js';
 import { registerStatus } from './cmd-status.js';
 import { registerVerify } from './cmd-verify.js';
 import { registerWeddings } from './cmd-weddings.js';
-
-/** Errors whose message is the whole story for the user: printed without a stack trace. */
-const expected = [ConfigError, StoreError, AlreadyRunningError, DestinationError, ManifestError, CryptoError];
+import { errorSentence } from './error-sentence.js';
 
 export function buildProgram(): Command {
   const program = new Command('keepsake')
@@ -30,6 +22,7 @@ export function buildProgram(): Command {
       'folder for config and database (default: the per-user app-data folder, or KEEPSAKE_HOME)',
     )
     .option('--json', 'machine-readable output')
+    .option('--debug', 'on an error, print its stack trace too (for a bug report)')
     .showHelpAfterError()
     .exitOverride();
   for (const register of [
@@ -58,13 +51,17 @@ export async function main(argv: string[]): Promise<number> {
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
-    if (expected.some((E) => err instanceof E)) {
-      console.error(`keepsake: ${(err as Error).message}`);
-      return 2;
-    }
-    console.error(`keepsake: unexpected error: ${(err as Error).stack ?? String(err)}`);
-    return 3;
+    const { message, exitCode } = errorSentence(err);
+    console.error(`keepsake: ${message}`);
+    if (debugging(argv)) console.error(err instanceof Error ? (err.stack ?? err.message) : String(err));
+    return exitCode;
   }
+}
+
+/** `--debug` (anywhere before a `--`) or KEEPSAKE_DEBUG=1: stack traces are printed after the sentence. */
+function debugging(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end < 0 ? argv : argv.slice(0, end)).includes('--debug') || process.env.KEEPSAKE_DEBUG === '1';
 }
 
 process.exitCode = await main(process.argv);

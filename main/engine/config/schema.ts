@@ -35,7 +35,8 @@ export const localDestinationSchema = z.object({
   tags,
   /**
    * The folder travels with this computer (an internal disk, a drive that stays plugged in): its
-   * copies do not count as "off the laptop". Default true; set false for a NAS or a drive kept elsewhere.
+   * copies do not count as "off the laptop". Absent: decided by the disk, on the laptop when the folder
+   * is on the same device as a watched folder; set false for a NAS or a drive kept elsewhere.
    */
   onLaptop: z.boolean().optional(),
 });
@@ -154,8 +155,13 @@ export const configSchema = z.object({
       copies: z
         .union([z.literal('all'), z.literal('policy'), z.number().int().min(1).max(10)])
         .default('all'),
+      /**
+       * Whether copies on the laptop's own disk may make a file count as protected. Default false: a
+       * file is protected only once it could be restored after the laptop is lost or broken.
+       */
+      laptopCounts: z.boolean().default(false),
     })
-    .default({ copies: 'all' }),
+    .default({ copies: 'all', laptopCounts: false }),
   /** What each protection policy needs and when a wedding falls under it (docs/CONFIG.md). */
   policies: policiesSchema,
   watch: z
@@ -164,6 +170,15 @@ export const configSchema = z.object({
       stableMs: z.number().int().min(0).max(600_000).default(2000),
     })
     .default({ stableMs: 2000 }),
+  capture: z
+    .object({
+      /**
+       * Loose imports taken before this hour (camera time) belong to the previous day's wedding, if
+       * there is one: the party runs past midnight. 0 turns this off.
+       */
+      dayBoundaryHour: z.number().int().min(0).max(12).default(6),
+    })
+    .default({ dayBoundaryHour: 6 }),
   transfer: z
     .object({
       /** Files backed up at the same time. */

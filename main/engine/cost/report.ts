@@ -22,15 +22,7 @@ const BASELINE =
  * object's size and the wedding it is attributed to (see ATTRIBUTION), read lazily from the database.
  */
 export function storedReplicas(store: Store): Iterable<StoredReplica> {
-  return store.db
-    .prepare(
-      `SELECT r.destination AS destination, o.size AS bytes, r.stored_at AS storedAtMs,
-         (SELECT f.wedding_id FROM files f WHERE f.hash = r.hash
-           ORDER BY f.wedding_id IS NULL, f.id LIMIT 1) AS weddingId
-       FROM replicas r JOIN objects o ON o.hash = r.hash
-       WHERE r.state = 'stored'`,
-    )
-    .iterate() as Iterable<StoredReplica>;
+  return store.objects.storedReplicas();
 }
 
 /**

@@ -68,7 +68,7 @@ describe(
 
       const added = await runCli(
         home,
-        ['destinations', 'add', 'local', 'T7', vault, '--encrypt', '--recovery-key'],
+        ['destinations', 'add', 'local', 'T7', vault, '--encrypt', '--recovery-key', '--off-laptop'],
         withPassphrase,
       );
       expect(added.code, added.stderr).toBe(0);

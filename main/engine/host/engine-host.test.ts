@@ -36,7 +36,7 @@ describe('EngineHost', { timeout: 60_000 }, () => {
     let config = addFolder(newConfig(), weddings, 'weddings');
     config = await addDestination(
       config,
-      { name: 'Vault', kind: 'local', path: join(base, 'Vault'), enabled: true },
+      { name: 'Vault', kind: 'local', path: join(base, 'Vault'), enabled: true, onLaptop: false },
       systemClock,
     );
     saveConfig(home, { ...config, watch: { stableMs: 200 } });

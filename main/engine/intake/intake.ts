@@ -1,9 +1,10 @@
 import { basename, relative, sep } from 'node:path';
-import { assignWedding } from '../catalog/assign.js';
-import { readCaptureTime } from '../catalog/exif.js';
+import { assignWedding, NEXT_MORNING_CUTOFF_HOUR } from '../catalog/assign.js';
+import { findCaptureTime } from '../catalog/capture-date.js';
+import type { CaptureSource } from '../../../shared/model/file.js';
 import { parseWeddingFolder, slugify } from '../catalog/wedding-name.js';
 import type { Clock } from '../clock.js';
-import type { FileStat } from '../store/files.js';
+import type { FileStat, IndexedFile } from '../store/files.js';
 import type { WatchedFolder } from '../store/folders.js';
 import type { Store } from '../store/store.js';
 import { isMedia } from './media.js';
@@ -17,6 +18,14 @@ export interface SeenEntry {
   ino: number | bigint;
   dev: number | bigint;
 }
+
+/** What a regroup changed: files moved, and how many each wedding (null: unassigned) gained. */
+export interface Regrouped {
+  moved: number;
+  gained: Map<number | null, number>;
+}
+
+type FolderMap = { path: string; weddingId: number }[];
 
 const isUnder = (path: string, root: string) =>
   path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
@@ -34,6 +43,8 @@ export class Intake {
     private readonly debounceSnapshotsMs: number,
     /** Upload priority of a wedding's new files: its protection policy's (critical first). */
     private readonly priorityOf: (weddingId: number | null) => number = () => 0,
+    /** Captures before this hour belong to the previous day's wedding (config `capture.dayBoundaryHour`). */
+    private readonly dayBoundaryHour = NEXT_MORNING_CUTOFF_HOUR,
   ) {}
 
   private folders(): WatchedFolder[] {
@@ -63,22 +74,28 @@ export class Intake {
     ) {
       return false;
     }
+    const weddingsBefore = this.createdWeddings;
     const place = this.placeOf(entry.path, folder);
     let captureTime: string | null = known?.captureTime ?? null;
+    let captureSource: CaptureSource | null = known?.captureSource ?? null;
     if (entry.kind === 'file' && isMedia(entry.path)) {
-      captureTime = (await readCaptureTime(entry.path).catch(() => ({ captureTime: null }))).captureTime;
+      const found = await findCaptureTime(entry.path);
+      captureTime = found.captureTime;
+      captureSource = found.source;
     }
     let weddingId = place.weddingId;
     if (weddingId === null && folder.kind === 'import' && captureTime) {
-      weddingId = assignWedding(captureTime, this.store.weddings.onDates());
+      weddingId = assignWedding(captureTime, this.store.weddings.onDates(), this.dayBoundaryHour);
     }
     const now = this.clock.now();
+    // A wedding folder just appeared: loose imports of its day join it now, not at the next start.
+    if (this.createdWeddings !== weddingsBefore) this.regroup();
     return this.store.tx(() => {
       const { file, changed } = this.store.files.seen(
         { path: entry.path, folderId: folder.id, weddingId, relPath: place.relPath, stat },
         now,
       );
-      this.store.files.setCaptureTime(file.id, captureTime, null);
+      this.store.files.setCaptureTime(file.id, captureTime, captureSource);
       if (entry.kind === 'symlink') {
         this.store.files.setState(
           file.id,
@@ -122,21 +139,72 @@ export class Intake {
     this.store.files.setState(file.id, 'failed', message, now);
   }
 
-  /** Queues the snapshot of a wedding (or of the unassigned files) once its uploads settle. */
-  snapshotSoon(weddingId: number | null): void {
+  /**
+   * Decides again, from the index alone (no file is read), the wedding of every indexed file of the
+   * import folders and of the files under `folders` (which just joined or left a wedding): after a
+   * wedding was added, its date or folders changed, or the day boundary moved. Moved files are queued
+   * for placement under their new wedding's policy, and the snapshots of every wedding that gained or
+   * lost files are queued.
+   */
+  regroup(folders: readonly string[] = []): Regrouped {
     const now = this.clock.now();
-    this.store.queue.enqueue('snapshot', weddingId === null ? 'unassigned' : String(weddingId), now, {
-      priority: -100,
-      runAfter: now + this.debounceSnapshotsMs,
+    return this.store.tx(() => {
+      const candidates = new Map<number, IndexedFile>();
+      for (const f of this.store.files.inImportFolders()) candidates.set(f.id, f);
+      for (const dir of folders) for (const f of this.store.files.liveUnder(dir)) candidates.set(f.id, f);
+      const watched = new Map(this.store.folders.list().map((f) => [f.id, f]));
+      const map = this.folderMapByDepth();
+      const dated = this.store.weddings.onDates();
+      const moves: { id: number; from: number | null; weddingId: number | null; relPath: string }[] = [];
+      for (const f of candidates.values()) {
+        const folder = watched.get(f.folderId);
+        if (!folder) continue;
+        const place = this.placeOf(f.path, folder, map);
+        let weddingId = place.weddingId;
+        if (weddingId === null && folder.kind === 'import')
+          weddingId = assignWedding(f.captureTime, dated, this.dayBoundaryHour);
+        if (weddingId !== f.weddingId || place.relPath !== f.relPath)
+          moves.push({ id: f.id, from: f.weddingId, weddingId, relPath: place.relPath });
+      }
+      this.store.files.moveToWedding(moves, now);
+      const gained = new Map<number | null, number>();
+      const touched = new Set<number | null>();
+      for (const m of moves) {
+        touched.add(m.from).add(m.weddingId);
+        if (m.from !== m.weddingId) gained.set(m.weddingId, (gained.get(m.weddingId) ?? 0) + 1);
+        const state = candidates.get(m.id)!.state;
+        if (state === 'pending' || state === 'failed' || state === 'protected')
+          this.store.queue.enqueue('upload', String(m.id), now, { priority: this.priorityOf(m.weddingId) });
+      }
+      for (const w of touched) this.snapshotSoon(w);
+      return { moved: moves.length, gained };
     });
   }
 
+  /**
+   * Queues the snapshot of a wedding (or of the unassigned files) once its uploads settle; `now`
+   * when nothing is left to upload, so a finished card is restorable by name without waiting.
+   */
+  snapshotSoon(weddingId: number | null, opts: { now?: boolean } = {}): void {
+    const now = this.clock.now();
+    this.store.queue.enqueue('snapshot', weddingId === null ? 'unassigned' : String(weddingId), now, {
+      priority: -100,
+      runAfter: opts.now ? now : now + this.debounceSnapshotsMs,
+    });
+  }
+
+  /** The folders that belong to weddings, deepest first (the first match is a path's own). */
+  private folderMapByDepth(): FolderMap {
+    return this.store.weddings.folderMap().sort((a, b) => b.path.length - a.path.length);
+  }
+
   /** Which wedding a path belongs to by its folder, and its path inside the wedding. */
-  private placeOf(path: string, folder: WatchedFolder): { weddingId: number | null; relPath: string } {
-    const own = this.store.weddings
-      .folderMap()
-      .filter((f) => isUnder(path, f.path))
-      .sort((a, b) => b.path.length - a.path.length)[0];
+  private placeOf(
+    path: string,
+    folder: WatchedFolder,
+    map: FolderMap = this.folderMapByDepth(),
+  ): { weddingId: number | null; relPath: string } {
+    const own = map.find((f) => isUnder(path, f.path));
     if (own) return { weddingId: own.weddingId, relPath: toPosix(relative(own.path, path)) };
     const rel = toPosix(relative(folder.path, path));
     if (folder.kind === 'import') return { weddingId: null, relPath: `${basename(folder.path)}/${rel}` };
@@ -147,7 +215,11 @@ export class Intake {
     return { weddingId: wedding.id, relPath: rest.join('/') };
   }
 
+  /** Weddings this intake created from new folders (a change means loose files may now match). */
+  private createdWeddings = 0;
+
   private createFolderWedding(dir: string, name: string) {
+    this.createdWeddings++;
     const parsed = parseWeddingFolder(name);
     const couple = parsed?.couple || name;
     const date = parsed?.date ?? null;

@@ -46,6 +46,7 @@ const verify = (over: Partial<VerifyResult>): VerifyResult => ({
   unrepairable: [],
   unreachable: [],
   tamperedManifests: [],
+  rewrittenManifests: [],
   ...over,
 });
 

@@ -1,16 +1,25 @@
 import { createReadStream } from 'node:fs';
 import { lstat, open } from 'node:fs/promises';
-import { pipeline, type Transform } from 'node:stream';
-import { pipeline as pipelineAsync } from 'node:stream/promises';
+import { Readable } from 'node:stream';
 import type { Clock } from '../clock.js';
-import { CryptoError, encryptedSize } from '../crypto/index.js';
-import { DestinationError, errorKind, isNotFound } from '../destinations/errors.js';
+import { errorKind } from '../destinations/errors.js';
+import {
+  checkStored,
+  commitStaged,
+  confirmSent,
+  discardStaged,
+  findExisting,
+  removeObject,
+  sendNamed,
+  stage,
+  type CiphertextDigests,
+  type Content,
+} from '../repo/objects.js';
 import type { Repository } from '../repo/repository.js';
 import type { FileStat, IndexedFile } from '../store/files.js';
 import type { Store } from '../store/store.js';
-import { Ciphertexts, type CiphertextDigests } from './ciphertexts.js';
-import { ContentHasher, DigestTap, digestsMatch } from './digests.js';
-import { branch, fanOut } from './fanout.js';
+import { branch, fanOut, type Branch } from './fanout.js';
+import { HashPool, type HashAlgorithm } from './hash-pool.js';
 
 /** What the backup of one file needs from the engine. */
 export interface BackupContext {
@@ -106,32 +115,17 @@ export async function backupFile(ctx: BackupContext, file: IndexedFile): Promise
       store.files.setHash(current.id, hash, stat, now);
     }
   }
-  if (!hash && store.objects.hasSize(stat.size)) {
-    // Possibly a duplicate import: hash it first so known content is not sent again.
-    const pre = await hashFile(ctx, file.path, stat);
-    if (pre.kind !== 'ok') return pre.outcome;
-    store.tx(() => {
-      store.objects.ensure(pre.sha256, stat.size, pre.md5, clock.now());
-      store.files.setHash(current.id, pre.sha256, stat, clock.now());
-    });
-    hash = pre.sha256;
-  }
+  // Content not known yet (a new file, or a duplicate import of one backed up already) is hashed on
+  // its one read while local copies are written: a duplicate then costs a discarded staging copy,
+  // not a second read of every file that has the size of one already stored.
 
   const errors: Error[] = [];
   const wanted = new Set(ctx.plan(hash, stat.size));
   let targets = ctx.repos.filter((r) => wanted.has(r.name));
   if (hash) {
     // The object may already be at a destination the index does not know of (a rebuilt index, another laptop).
-    const known = store.objects.get(hash);
-    const found = await Promise.all(
-      targets.map((r) =>
-        adoptExisting(ctx, r, hash!, stat.size, known?.md5 ?? null).catch((err: unknown) => {
-          errors.push(err as Error);
-          return 'unreachable' as const;
-        }),
-      ),
-    );
-    targets = targets.filter((_, i) => found[i] === false);
+    const known: Content = { sha256: hash, md5: store.objects.get(hash)?.md5 ?? null, size: stat.size };
+    targets = await notHolding(ctx, targets, known, errors);
   }
   if (targets.length > 0) {
     const sent = await sendOnce(ctx, file.path, stat, hash, targets);
@@ -152,7 +146,23 @@ function settle(ctx: BackupContext, fileId: number, errors: Error[]): BackupOutc
 
 type Sent = { kind: 'ok'; errors: Error[] } | { kind: 'stop'; outcome: BackupOutcome };
 
-/** The single read: hashes and uploads to every target at once, then names, verifies and records. */
+/** Files up to this size are read whole in one read: no stream, no buffer larger than the file. */
+const SMALL_FILE = 1024 * 1024;
+/** Read size for larger files: few syscalls, and chunks the hashing worker takes in one message. */
+const READ_CHUNK = 4 * 1024 * 1024;
+
+/** The hashing worker shared by every backup of this process. */
+export const hashPool = new HashPool();
+
+/**
+ * Sends the file to every target, reading it from disk once per pass and hashing it once:
+ * - pass 1 (when the hash is unknown, or a target renames in place): one read feeds the hash (in the
+ *   worker) and a staging upload to every plain local folder, each renamed to its content's name;
+ * - pass 2 (clouds and encrypted repositories, which need the final name before sending): one read,
+ *   from the page cache right after pass 1, sends the object under its final name, where the
+ *   destination proves what it stored against the MD5 or SHA-256 of pass 1.
+ * Local folders never wait for a cloud: their copies are committed before pass 2 starts.
+ */
 async function sendOnce(
   ctx: BackupContext,
   path: string,
@@ -161,118 +171,208 @@ async function sendOnce(
   targets: Repository[],
 ): Promise<Sent> {
   const { store, clock } = ctx;
-  // An encrypted destination gets its own encrypt stream (a fresh file key); one whose key cannot be
-  // loaded is left out of this read, with the reason.
   const errors: Error[] = [];
-  const ready: { repo: Repository; enc?: Transform }[] = [];
+  const inPlace = targets.filter((r) => r.writesInPlace);
+  let named = targets.filter((r) => !r.writesInPlace);
+  let content: Content | undefined = knownHash
+    ? { sha256: knownHash, md5: store.objects.get(knownHash)?.md5 ?? null, size: stat.size }
+    : undefined;
+  if (!content && inPlace.length > 0 && store.objects.hasSize(stat.size)) {
+    // Maybe a duplicate (a card imported twice, a copied folder): hash it first rather than write
+    // its bytes to every local folder only to throw them away. A same-size new file costs a read more.
+    const hashedOnly = await readPass(ctx, path, stat, {
+      algs: named.some((r) => !r.encrypted) ? ['sha256', 'md5'] : ['sha256'],
+      staged: [],
+    });
+    if (hashedOnly.kind === 'stop') return hashedOnly;
+    const hashed: Content = {
+      sha256: hashedOnly.digests.sha256!,
+      md5: hashedOnly.digests.md5 ?? null,
+      size: stat.size,
+    };
+    content = recordHash(ctx, path, stat, hashed);
+    // Where the index already holds this content, there is nothing to send.
+    const held = new Set(store.objects.storedAt(hashed.sha256));
+    for (const r of inPlace.filter((x) => held.has(x.name))) inPlace.splice(inPlace.indexOf(r), 1);
+    named = named.filter((r) => !held.has(r.name));
+  }
+  if (!content || inPlace.length > 0) {
+    const wantMd5 = named.some((r) => !r.encrypted) && !content?.md5;
+    const first = await readPass(ctx, path, stat, {
+      algs: content ? (wantMd5 ? ['md5'] : []) : wantMd5 ? ['sha256', 'md5'] : ['sha256'],
+      staged: inPlace,
+    });
+    if (first.kind === 'stop') return first;
+    const hashed: Content = {
+      sha256: first.digests.sha256 ?? content!.sha256,
+      md5: first.digests.md5 ?? content?.md5 ?? null,
+      size: stat.size,
+    };
+    if (content && hashed.sha256 !== content.sha256) {
+      await Promise.all(first.staged.map(({ repo, key }) => discardStaged(repo, key)));
+      return { kind: 'stop', outcome: { kind: 'changed' } };
+    }
+    content = recordHash(ctx, path, stat, hashed);
+    await Promise.all(
+      first.staged.map(async ({ repo, key, error }) => {
+        if (error !== undefined) {
+          errors.push(error as Error);
+          await discardStaged(repo, key);
+          return;
+        }
+        try {
+          const existing = await findExisting(repo, hashed);
+          if (existing.found) await discardStaged(repo, key);
+          else await commitStaged(repo, key, hashed);
+          store.objects.markStored(hashed.sha256, repo.name, clock.now());
+        } catch (err) {
+          errors.push(err as Error);
+          await discardStaged(repo, key);
+        }
+      }),
+    );
+  }
+  if (named.length > 0) {
+    // Now that the content is known, a destination may turn out to hold it already.
+    named = await notHolding(ctx, named, content, errors);
+  }
+  if (named.length > 0) {
+    const sent = await sendNamedPass(ctx, path, stat, content, named);
+    if (sent.kind === 'stop') return sent;
+    errors.push(...sent.errors);
+  }
+  return { kind: 'ok', errors };
+}
+
+/** Records the content of the file as hashed: the object (not yet stored anywhere) and the file's hash. */
+function recordHash(ctx: BackupContext, path: string, stat: FileStat, hashed: Content): Content {
+  const { store, clock } = ctx;
+  const file = store.files.byPath(path)!;
+  store.tx(() => {
+    store.objects.ensure(hashed.sha256, hashed.size, hashed.md5, clock.now());
+    store.files.setHash(file.id, hashed.sha256, stat, clock.now());
+  });
+  return hashed;
+}
+
+type Pass1 =
+  | {
+      kind: 'ok';
+      digests: Partial<Record<HashAlgorithm, string>>;
+      staged: { repo: Repository; key: string; error: unknown }[];
+    }
+  | { kind: 'stop'; outcome: BackupOutcome };
+
+/** Pass 1: one read, hashed, into a staging upload at each in-place target. */
+async function readPass(
+  ctx: BackupContext,
+  path: string,
+  stat: FileStat,
+  opts: { algs: HashAlgorithm[]; staged: Repository[] },
+): Promise<Pass1> {
+  const hash = hashPool.start(opts.algs, stat.size <= SMALL_FILE);
+  const staged = opts.staged.map((repo) => {
+    const key = repo.newStagingKey();
+    return { repo, key, branch: branch((body) => stage(repo, body, stat.size, key)) };
+  });
+  const read = await readInto(
+    ctx,
+    path,
+    stat,
+    staged.map((s) => s.branch),
+    opts.algs.length > 0 ? (chunk) => hash.update(chunk) : () => undefined,
+  );
+  if (read.kind === 'stop') {
+    await Promise.all(staged.map(({ repo, key }) => discardStaged(repo, key)));
+    return read;
+  }
+  const digests = opts.algs.length > 0 ? await hash.digest() : {};
+  return {
+    kind: 'ok',
+    digests,
+    staged: staged.map(({ repo, key, branch: b }) => ({ repo, key, error: b.error })),
+  };
+}
+
+/** Pass 2: one read sent under the final name to every remaining target, each proven before it counts. */
+async function sendNamedPass(
+  ctx: BackupContext,
+  path: string,
+  stat: FileStat,
+  content: Content,
+  targets: Repository[],
+): Promise<Sent> {
+  const { store, clock } = ctx;
+  const errors: Error[] = [];
+  const ready: Repository[] = [];
   for (const repo of targets) {
-    if (!repo.encrypted) ready.push({ repo });
-    else {
-      try {
-        ready.push({ repo, enc: await repo.encryptStream() });
-      } catch (err) {
-        errors.push(err as Error);
-      }
+    try {
+      await repo.ready();
+      ready.push(repo);
+    } catch (err) {
+      errors.push(err as Error);
     }
   }
   if (ready.length === 0) return { kind: 'ok', errors };
-  let handle;
-  try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      store.files.markDeleted(path, clock.now());
-      return { kind: 'stop', outcome: { kind: 'vanished' } };
-    }
-    return { kind: 'stop', outcome: { kind: 'unreadable', reason: readError(err) } };
-  }
-  // A large upload cut short earlier (a restart, a dropped line) continues under its staging key.
-  // Encrypted uploads never resume: each encryption has a fresh file key, so a second attempt cannot
-  // reproduce the bytes already stored; they start over.
-  const staged = ready.map(({ repo, enc }) => {
-    const prior = enc ? undefined : store.uploads.find(path, repo.name, stat);
-    return {
-      repo,
-      enc,
-      sent: enc ? new DigestTap() : undefined,
-      key: prior?.stagingKey ?? repo.newStagingKey(),
-      token: prior?.token ?? undefined,
-    };
-  });
-  const discard = (repo: Repository, key: string) => {
-    store.uploads.done(path, repo.name);
-    return repo.dest.remove(key).catch(() => undefined);
-  };
-  const branches = staged.map(({ repo, key, token, enc, sent }) =>
-    branch((body) => {
-      if (enc && sent) {
-        // plaintext → encrypt → digests of the ciphertext → the destination; an error anywhere
-        // destroys the whole chain, so the put fails rather than storing a partial object.
-        pipeline(body, enc, sent, () => undefined);
-        return repo.dest.put(key, sent, { size: encryptedSize(stat.size), temporary: true });
-      }
-      return repo.dest.put(key, body, {
-        size: stat.size,
-        temporary: true,
-        resume: {
-          ...(token ? { token } : {}),
-          onCheckpoint: (t) => store.uploads.save(path, repo.name, stat, key, t, clock.now()),
-        },
-      });
-    }),
-  );
-  const hasher = new ContentHasher();
-  try {
-    const source = createReadStream(path, { fd: handle, highWaterMark: 1024 * 1024, autoClose: false });
-    await fanOut(source, branches, (chunk) => {
-      hasher.update(chunk);
-      ctx.onRead?.(chunk.length);
+  // An encrypted object is named by a keyed hash and its bytes are not compared with the content's
+  // MD5 by anyone: the plaintext of this read is hashed again, so a file rewritten between the two
+  // reads (same size and time) cannot be stored under the old content's name.
+  const recheck = ready.some((r) => r.encrypted)
+    ? hashPool.start(['sha256'], stat.size <= SMALL_FILE)
+    : undefined;
+  const sends = ready.map((repo) => {
+    // A large upload cut short earlier (a restart, a dropped line) continues where it stopped.
+    const key = repo.objectKey(content.sha256);
+    const prior = repo.encrypted ? undefined : store.uploads.find(path, repo.name, stat);
+    const resume = repo.encrypted
+      ? undefined
+      : {
+          ...(prior && prior.stagingKey === key && prior.token ? { token: prior.token } : {}),
+          onCheckpoint: (t: string) => store.uploads.save(path, repo.name, stat, key, t, clock.now()),
+        };
+    let ciphertext: CiphertextDigests | undefined;
+    const b = branch(async (body) => {
+      ciphertext = await sendNamed(repo, body, content, resume);
     });
-  } catch (err) {
-    await Promise.all(staged.map(({ repo, key }) => discard(repo, key)));
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
-      return { kind: 'stop', outcome: { kind: 'vanished' } };
-    return { kind: 'stop', outcome: { kind: 'unreadable', reason: readError(err) } };
-  } finally {
-    await handle.close().catch(() => undefined);
-  }
-  const content = hasher.finish();
-  const after = await lstat(path).then(statOf, () => undefined);
-  if (
-    !after ||
-    !sameStat(after, stat) ||
-    content.size !== stat.size ||
-    (knownHash && knownHash !== content.sha256)
-  ) {
-    // Changed (or vanished) while read: discard everything sent and try again from scratch.
-    await Promise.all(staged.map(({ repo, key }) => discard(repo, key)));
-    if (!after) {
-      store.files.markDeleted(path, clock.now());
-      return { kind: 'stop', outcome: { kind: 'vanished' } };
-    }
+    return { repo, b, sent: () => ciphertext };
+  });
+  const read = await readInto(
+    ctx,
+    path,
+    stat,
+    sends.map((x) => x.b),
+    recheck ? (chunk) => recheck.update(chunk) : () => undefined,
+  );
+  if (read.kind === 'stop') return read;
+  if (recheck && (await recheck.digest()).sha256 !== content.sha256) {
+    // Changed between the reads: what the encrypted destinations got is not the named content.
+    await Promise.all(
+      sends
+        .filter((x) => x.repo.encrypted)
+        .map((x) => removeObject(x.repo, content.sha256).catch(() => undefined)),
+    );
     return { kind: 'stop', outcome: { kind: 'changed' } };
   }
-  const file = store.files.byPath(path)!;
-  store.tx(() => {
-    store.objects.ensure(content.sha256, content.size, content.md5, clock.now());
-    store.files.setHash(file.id, content.sha256, stat, clock.now());
-  });
   await Promise.all(
-    staged.map(async ({ repo, key, enc, sent }, i) => {
-      const failed = branches[i]!.error;
-      if (failed !== undefined) {
-        errors.push(failed as Error);
+    sends.map(async ({ repo, b, sent }) => {
+      if (b.error !== undefined) {
+        errors.push(b.error as Error);
         // A connection that dropped keeps its resumable upload for the next try; anything else starts over.
-        if (enc || !['unavailable', 'transient', 'throttled'].includes(errorKind(failed)))
-          await discard(repo, key);
+        if (repo.encrypted || !['unavailable', 'transient', 'throttled'].includes(errorKind(b.error)))
+          store.uploads.done(path, repo.name);
         return;
       }
       try {
-        await placeAndVerify(ctx, repo, key, content, sent?.finish());
+        const ciphertext = sent();
+        if (ciphertext) {
+          await confirmSent(repo, content.sha256, ciphertext);
+          store.ciphertexts.record(content.sha256, repo.name, ciphertext, clock.now());
+        }
+        store.objects.markStored(content.sha256, repo.name, clock.now());
         store.uploads.done(path, repo.name);
       } catch (err) {
         errors.push(err as Error);
-        await discard(repo, key);
+        store.uploads.done(path, repo.name);
       }
     }),
   );
@@ -280,52 +380,108 @@ async function sendOnce(
 }
 
 /**
- * Promotes a staged upload to the object's name (keeping an existing good copy) and verifies it.
- * `sent`: for an encrypted repository, the size and digests of the ciphertext that was sent.
+ * Reads the file once: every chunk goes to `observe` (the hash) and to every branch (uploads), then
+ * checks the file did not change while it was read. A small file is read whole in one read.
  */
-async function placeAndVerify(
+async function readInto(
   ctx: BackupContext,
-  repo: Repository,
-  stagingKey: string,
-  content: { sha256: string; md5: string; size: number },
-  sent?: CiphertextDigests,
-): Promise<void> {
-  const finalKey = repo.objectKey(content.sha256);
-  if (await adoptExisting(ctx, repo, content.sha256, content.size, content.md5)) {
-    await repo.dest.remove(stagingKey);
-    return;
-  }
-  await repo.dest.promote(stagingKey, finalKey);
-  await verifyStored(ctx, repo, content.sha256, content.size, content.md5, sent);
-}
-
-/**
- * If the destination already holds a correct copy of `hash`, records it and returns true. A copy with
- * the wrong size or digest is removed so it is sent again.
- */
-async function adoptExisting(
-  ctx: BackupContext,
-  repo: Repository,
-  hash: string,
-  size: number,
-  md5: string | null,
-): Promise<boolean> {
+  path: string,
+  stat: FileStat,
+  branches: Branch[],
+  observe: (chunk: Buffer) => Promise<void> | undefined,
+): Promise<{ kind: 'ok' } | { kind: 'stop'; outcome: BackupOutcome }> {
+  const { store, clock } = ctx;
+  let handle;
   try {
-    await verifyStored(ctx, repo, hash, size, md5);
-    return true;
+    handle = await open(path, 'r');
   } catch (err) {
-    if (isNotFound(err)) return false;
-    if (err instanceof DestinationError && err.kind === 'integrity') {
-      await repo.dest.remove(repo.objectKey(hash));
-      return false;
+    for (const b of branches) b.sink.destroy(err as Error);
+    await Promise.all(branches.map((b) => b.done));
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      store.files.markDeleted(path, clock.now());
+      return { kind: 'stop', outcome: { kind: 'vanished' } };
     }
-    throw err;
+    return { kind: 'stop', outcome: { kind: 'unreadable', reason: readError(err) } };
   }
+  let size = 0;
+  try {
+    let source: Readable;
+    if (stat.size <= SMALL_FILE) {
+      // One byte more than expected tells a file that grew from one that did not.
+      const buf = Buffer.allocUnsafe(stat.size + 1);
+      let got = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buf, got, buf.length - got, got);
+        if (bytesRead === 0) break;
+        got += bytesRead;
+        if (got === buf.length) break;
+      }
+      source = Readable.from(got === 0 ? [] : [buf.subarray(0, got)]);
+    } else {
+      source = createReadStream(path, { fd: handle, highWaterMark: READ_CHUNK, autoClose: false });
+    }
+    await fanOut(source, branches, (chunk) => {
+      size += chunk.length;
+      ctx.onRead?.(chunk.length);
+      return observe(chunk);
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      return { kind: 'stop', outcome: { kind: 'vanished' } };
+    return { kind: 'stop', outcome: { kind: 'unreadable', reason: readError(err) } };
+  } finally {
+    await handle.close().catch(() => undefined);
+  }
+  const after = await lstat(path).then(statOf, () => undefined);
+  if (!after) {
+    store.files.markDeleted(path, clock.now());
+    return { kind: 'stop', outcome: { kind: 'vanished' } };
+  }
+  if (!sameStat(after, stat) || size !== stat.size) return { kind: 'stop', outcome: { kind: 'changed' } };
+  return { kind: 'ok' };
 }
 
 /**
- * Checks size and digest of the stored object; only then is the replica recorded as stored.
- * In an encrypted repository the stored bytes are a ciphertext: see verifyEncrypted.
+ * If the destination already holds a correct copy of the content, records it and returns true. A
+ * copy with the wrong size or digest is removed so it is sent again.
+ */
+/**
+ * The destinations that do not hold the content yet; those found holding it are adopted, and those
+ * that could not be asked are left out with their error added to `errors`.
+ */
+async function notHolding(
+  ctx: BackupContext,
+  repos: Repository[],
+  content: Content,
+  errors: Error[],
+): Promise<Repository[]> {
+  const found = await Promise.all(
+    repos.map((r) =>
+      adoptExisting(ctx, r, content).catch((err: unknown) => {
+        errors.push(err as Error);
+        return 'unreachable' as const;
+      }),
+    ),
+  );
+  return repos.filter((_, i) => found[i] === false);
+}
+
+async function adoptExisting(ctx: BackupContext, repo: Repository, content: Content): Promise<boolean> {
+  const ciphertexts = ctx.store.ciphertexts;
+  const recorded = repo.encrypted ? ciphertexts.get(content.sha256, repo.name) : undefined;
+  const existing = await findExisting(repo, content, recorded);
+  if (!existing.found) return false;
+  const now = ctx.clock.now();
+  ctx.store.tx(() => {
+    if (existing.ciphertext) ciphertexts.record(content.sha256, repo.name, existing.ciphertext, now);
+    ctx.store.objects.markStored(content.sha256, repo.name, now);
+  });
+  return true;
+}
+
+/**
+ * Checks size and digest of a stored object (scrub, and objects found rather than sent); only then
+ * is the replica recorded as stored. In an encrypted repository the stored bytes are a ciphertext.
  */
 export async function verifyStored(
   ctx: Pick<BackupContext, 'store' | 'clock'>,
@@ -333,124 +489,13 @@ export async function verifyStored(
   hash: string,
   size: number,
   md5: string | null,
-  sent?: CiphertextDigests,
 ): Promise<void> {
-  if (repo.encrypted) return verifyEncrypted(ctx, repo, hash, size, sent);
-  const key = repo.objectKey(hash);
-  const info = await repo.dest.stat(key);
-  if (info.size !== size) {
-    throw new DestinationError('integrity', repo.name, `${key}: stored ${info.size} bytes, expected ${size}`);
-  }
-  const digest = await repo.dest.digest(key);
-  if (!digestsMatch(digest, { sha256: hash, md5 })) {
-    throw new DestinationError('integrity', repo.name, `${key}: stored content does not match its checksum`);
-  }
-  ctx.store.objects.markStored(hash, repo.name, ctx.clock.now());
-}
-
-/**
- * Verifies a replica in an encrypted repository. Its size must be `encryptedSize(size)` and the
- * destination's digest must match the ciphertext's: `sent` (just uploaded), else the digests recorded
- * when it was sent (schema 4). With no record (a rebuilt index, another computer's upload) or a
- * recorded digest that no longer matches (the object was replaced, e.g. by another computer using the
- * same key), the object is read back and decrypted: it counts only if its plaintext has the content's
- * size and SHA-256, and what was read becomes the new record.
- */
-async function verifyEncrypted(
-  ctx: Pick<BackupContext, 'store' | 'clock'>,
-  repo: Repository,
-  hash: string,
-  size: number,
-  sent: CiphertextDigests | undefined,
-): Promise<void> {
-  await repo.ready();
-  const key = repo.objectKey(hash);
-  const ciphertexts = new Ciphertexts(ctx.store);
-  const info = await repo.dest.stat(key);
-  const expectedSize = encryptedSize(size);
-  if (info.size !== expectedSize) {
-    throw new DestinationError(
-      'integrity',
-      repo.name,
-      `${key}: stored ${info.size} bytes, expected ${expectedSize} (${size} bytes encrypted)`,
-    );
-  }
-  let confirmed = sent ?? ciphertexts.get(hash, repo.name);
-  if (confirmed && !digestsMatch(await repo.dest.digest(key), confirmed)) {
-    if (sent) {
-      throw new DestinationError(
-        'integrity',
-        repo.name,
-        `${key}: stored content does not match what was sent`,
-      );
-    }
-    confirmed = undefined;
-  }
-  if (!confirmed) confirmed = await readBackEncrypted(repo, key, hash, size);
+  const ciphertexts = ctx.store.ciphertexts;
+  const recorded = repo.encrypted ? ciphertexts.get(hash, repo.name) : undefined;
+  const confirmed = await checkStored(repo, { sha256: hash, md5, size }, recorded);
   const now = ctx.clock.now();
   ctx.store.tx(() => {
-    ciphertexts.record(hash, repo.name, confirmed, now);
+    if (confirmed) ciphertexts.record(hash, repo.name, confirmed, now);
     ctx.store.objects.markStored(hash, repo.name, now);
   });
-}
-
-/**
- * Downloads an encrypted object, decrypting it as it streams: the plaintext must be `size` bytes with
- * SHA-256 `hash`. Returns the ciphertext's digests; a damaged or foreign object is an `integrity` error.
- */
-async function readBackEncrypted(
-  repo: Repository,
-  key: string,
-  hash: string,
-  size: number,
-): Promise<CiphertextDigests> {
-  const sealed = new DigestTap();
-  const plain = new ContentHasher();
-  try {
-    await pipelineAsync(
-      await repo.dest.get(key),
-      sealed,
-      repo.decryptStream(),
-      async (chunks: AsyncIterable<Buffer>) => {
-        for await (const c of chunks) plain.update(c);
-      },
-    );
-  } catch (err) {
-    if (err instanceof CryptoError)
-      throw new DestinationError('integrity', repo.name, `${key}: ${err.message}`);
-    throw err;
-  }
-  const got = plain.finish();
-  if (got.size !== size || got.sha256 !== hash) {
-    throw new DestinationError(
-      'integrity',
-      repo.name,
-      `${key}: decrypts to other content than expected (${got.size} bytes, sha256 ${got.sha256.slice(0, 12)}…)`,
-    );
-  }
-  return sealed.finish();
-}
-
-type Hashed = { kind: 'ok'; sha256: string; md5: string } | { kind: 'stop'; outcome: BackupOutcome };
-
-/** Reads a file only to hash it (duplicate check), making sure it did not change meanwhile. */
-async function hashFile(ctx: BackupContext, path: string, stat: FileStat): Promise<Hashed> {
-  const hasher = new ContentHasher();
-  try {
-    for await (const chunk of createReadStream(path, { highWaterMark: 1024 * 1024 })) {
-      hasher.update(chunk as Buffer);
-      ctx.onRead?.((chunk as Buffer).length);
-    }
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      ctx.store.files.markDeleted(path, ctx.clock.now());
-      return { kind: 'stop', outcome: { kind: 'vanished' } };
-    }
-    return { kind: 'stop', outcome: { kind: 'unreadable', reason: readError(err) } };
-  }
-  const after = await lstat(path).then(statOf, () => undefined);
-  const content = hasher.finish();
-  if (!after || !sameStat(after, stat) || content.size !== stat.size)
-    return { kind: 'stop', outcome: { kind: 'changed' } };
-  return { kind: 'ok', sha256: content.sha256, md5: content.md5 };
 }

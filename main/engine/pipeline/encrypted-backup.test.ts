@@ -236,20 +236,24 @@ describe('encrypted repositories through the engine (local vaults)', () => {
     }
   }, 60_000);
 
-  it('refuses a tampered manifest, and a manifest moved into another wedding folder', async () => {
+  it('passes over a tampered manifest, and refuses a manifest moved into another wedding folder', async () => {
     const engine = h.open();
     try {
       const snaps = await engine.repos.find((r) => r.name === 'Vault')!.listSnapshots(SLUG);
       const manifestPath = join(h.vaults.Vault!, snaps[0]!.key);
       const original = readFileSync(manifestPath);
       flipByte(manifestPath);
-      await expect(
-        engine.restore({ wedding: SLUG, target: join(h.root, 'm1'), from: 'Vault' }),
-      ).rejects.toThrow(ManifestError);
-      await expect(
-        engine.restore({ wedding: SLUG, target: join(h.root, 'm1'), from: 'Vault' }),
-      ).rejects.toThrow(/cannot be decrypted: encrypted data is damaged or was altered/);
-      expect(existsSync(join(h.root, 'm1', 'RAW'))).toBe(false);
+      await expect(engine.repos.find((r) => r.name === 'Vault')!.readManifest(snaps[0]!.key)).rejects.toThrow(
+        ManifestError,
+      );
+      await expect(engine.repos.find((r) => r.name === 'Vault')!.readManifest(snaps[0]!.key)).rejects.toThrow(
+        /cannot be decrypted: encrypted data is damaged or was altered/,
+      );
+      // Restore passes over the altered manifest, names it, and takes the files from another one.
+      const fell = await engine.restore({ wedding: SLUG, target: join(h.root, 'm1'), from: 'Vault' });
+      expect(fell.damaged).toEqual([expect.objectContaining({ destination: 'Vault', key: snaps[0]!.key })]);
+      expect(fell.damaged[0]!.reason).toMatch(/damaged or was altered/);
+      expect(fell.restored).toBe(6);
       const v = await engine.verify();
       expect(v.tamperedManifests).toEqual([{ destination: 'Vault', key: snaps[0]!.key }]);
 
@@ -272,6 +276,21 @@ describe('encrypted repositories through the engine (local vaults)', () => {
       expect(
         (await engine.restore({ wedding: SLUG, target: join(h.root, 'm2'), from: 'Vault' })).restored,
       ).toBe(6);
+      // With every manifest of the wedding damaged, nothing is restored and the sentence says why.
+      const all = (
+        await Promise.all(
+          engine.repos.map(async (r) =>
+            (await r.listSnapshots(SLUG)).map((ref) => join(h.vaults[r.name]!, ref.key)),
+          ),
+        )
+      ).flat();
+      const kept = all.map((p) => readFileSync(p));
+      for (const p of all) writeFileSync(p, readFileSync(p).subarray(0, 40));
+      await expect(
+        engine.restore({ wedding: SLUG, target: join(h.root, 'm3'), from: 'Vault' }),
+      ).rejects.toThrow(/every manifest is damaged/);
+      expect(existsSync(join(h.root, 'm3', 'RAW'))).toBe(false);
+      all.forEach((p, i) => writeFileSync(p, kept[i]!));
     } finally {
       await engine.close();
     }

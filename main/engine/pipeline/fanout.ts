@@ -32,11 +32,13 @@ export function branch(consume: (body: Readable) => Promise<void>, highWaterMark
 export async function fanOut(
   source: Readable,
   branches: Branch[],
-  observe: (chunk: Buffer) => void,
+  observe: (chunk: Buffer) => Promise<void> | undefined | void,
 ): Promise<void> {
   try {
     for await (const chunk of source) {
-      observe(chunk as Buffer);
+      // The hash may ask the read to wait (its worker is behind): memory stays bounded.
+      const wait = observe(chunk as Buffer);
+      if (wait) await wait;
       await Promise.all(branches.map((b) => write(b, chunk as Buffer)));
     }
   } catch (err) {

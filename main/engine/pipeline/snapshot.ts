@@ -34,58 +34,66 @@ export async function writeSnapshots(
   const errors: Error[] = [];
   // One time for all destinations, so a snapshot has the same id everywhere.
   const now = clock.now();
-  for (const repo of ctx.repos) {
-    const entries: ManifestEntry[] = [];
-    const stored = files.filter(({ file: f }) => store.objects.storedAt(f.hash!).includes(repo.name));
-    if (stored.length > 0 && repo.encrypted) {
-      // Object names in an encrypted repository come from its key.
+  // Every destination at once: one that is slow or down does not hold up the manifests of the others.
+  await Promise.all(
+    ctx.repos.map(async (repo) => {
+      const entries: ManifestEntry[] = [];
+      const named: { fileId: number; hash: string }[] = [];
+      const stored = files.filter(({ file: f }) => store.objects.storedAt(f.hash!).includes(repo.name));
+      if (stored.length > 0 && repo.encrypted) {
+        // Object names in an encrypted repository come from its key.
+        try {
+          await repo.ready();
+        } catch (err) {
+          errors.push(err as Error);
+          return;
+        }
+      }
+      for (const { file: f, path } of stored) {
+        named.push({ fileId: f.id, hash: f.hash! });
+        entries.push({
+          path,
+          sha256: f.hash!,
+          size: f.size,
+          object: repo.objectKey(f.hash!),
+          mtime: isoAt(f.mtimeMs),
+          captureTime: f.captureTime,
+        });
+      }
+      if (entries.length === 0) return;
+      const fingerprint = fingerprintOf(entries);
+      if (store.snapshots.latest(weddingId, repo.name)?.fingerprint === fingerprint) return;
+      const manifest: Manifest = {
+        format: 'keepsake-snapshot',
+        version: 1,
+        wedding: { slug: wedding.slug, couple: wedding.couple, date: wedding.date },
+        createdAt: isoAt(now),
+        host: hostname(),
+        files: entries,
+      };
       try {
-        await repo.ready();
+        const id = snapshotId(now);
+        const { key, sha256 } = await repo.writeManifest(manifest, id);
+        store.snapshots.recordWithFiles(
+          {
+            weddingId,
+            destination: repo.name,
+            snapshotId: id,
+            manifestKey: key,
+            manifestSha256: sha256,
+            fingerprint,
+            files: entries.length,
+            bytes: entries.reduce((n, e) => n + e.size, 0),
+            createdAt: now,
+          },
+          named,
+        );
+        written.push(`${repo.name}:${key}`);
       } catch (err) {
         errors.push(err as Error);
-        continue;
       }
-    }
-    for (const { file: f, path } of stored) {
-      entries.push({
-        path,
-        sha256: f.hash!,
-        size: f.size,
-        object: repo.objectKey(f.hash!),
-        mtime: isoAt(f.mtimeMs),
-        captureTime: f.captureTime,
-      });
-    }
-    if (entries.length === 0) continue;
-    const fingerprint = fingerprintOf(entries);
-    if (store.snapshots.latest(weddingId, repo.name)?.fingerprint === fingerprint) continue;
-    const manifest: Manifest = {
-      format: 'keepsake-snapshot',
-      version: 1,
-      wedding: { slug: wedding.slug, couple: wedding.couple, date: wedding.date },
-      createdAt: isoAt(now),
-      host: hostname(),
-      files: entries,
-    };
-    try {
-      const id = snapshotId(now);
-      const { key, sha256 } = await repo.writeManifest(manifest, id);
-      store.snapshots.record({
-        weddingId,
-        destination: repo.name,
-        snapshotId: id,
-        manifestKey: key,
-        manifestSha256: sha256,
-        fingerprint,
-        files: entries.length,
-        bytes: entries.reduce((n, e) => n + e.size, 0),
-        createdAt: now,
-      });
-      written.push(`${repo.name}:${key}`);
-    } catch (err) {
-      errors.push(err as Error);
-    }
-  }
+    }),
+  );
   return { written, errors };
 }
 

@@ -7,10 +7,20 @@ import type { Planner } from './planner.js';
 export interface WeddingCoverage {
   weddingId: number | null;
   files: number;
-  /** Files whose stored, usable copies meet the policy. */
+  /**
+   * Files that are protected: their restorable, usable copies meet the policy and (unless laptop
+   * copies count) one of them is off the laptop's disk.
+   */
   met: number;
-  /** Files below target: too few copies, copies only on destinations that are down, or none yet. */
+  /** Files below target: too few restorable copies, copies only on destinations that are down, or none yet. */
   below: number;
+  /** Files below target only because every restorable copy is on the laptop's own disk. */
+  laptopOnly: number;
+}
+
+/** The rule for copies on the laptop's disk (config protection.laptopCounts). */
+export interface LaptopRule {
+  laptopCounts: boolean;
 }
 
 /**
@@ -23,14 +33,19 @@ export function weddingCoverage(
   planner: Planner,
   facts: DestinationFactsSource,
   weddings?: readonly (number | null)[],
+  rule: LaptopRule = { laptopCounts: false },
 ): Map<number | null, WeddingCoverage> {
   const out = new Map<number | null, WeddingCoverage>();
   for (const g of store.status.holderSets(weddings)) {
-    const c = out.get(g.weddingId) ?? { weddingId: g.weddingId, files: 0, met: 0, below: 0 };
+    const c = out.get(g.weddingId) ?? { weddingId: g.weddingId, files: 0, met: 0, below: 0, laptopOnly: 0 };
     out.set(g.weddingId, c);
     c.files += g.files;
-    if (holdersMeet(planner, facts, g.weddingId, g.holders)) c.met += g.files;
-    else c.below += g.files;
+    const r = holdersReach(planner, facts, g.weddingId, g.holders);
+    if (r.meets && (r.offLaptop || rule.laptopCounts)) c.met += g.files;
+    else {
+      c.below += g.files;
+      if (r.counted > 0 && !r.offLaptop) c.laptopOnly += g.files;
+    }
   }
   return out;
 }
@@ -63,7 +78,25 @@ function holdersMeet(
   weddingId: number | null,
   holders: string,
 ): boolean {
+  return holdersReach(planner, facts, weddingId, holders).meets;
+}
+
+/**
+ * What copies on `holders` reach now: whether they meet the wedding's policy, how many count, and
+ * whether one that counts is off the laptop's disk (a cloud, or a folder on another device).
+ */
+function holdersReach(
+  planner: Planner,
+  facts: DestinationFactsSource,
+  weddingId: number | null,
+  holders: string,
+): { meets: boolean; counted: number; offLaptop: boolean } {
   const candidates = facts.facts(new Set(holders === '' ? [] : holders.split('\u001f')));
   const policy = planner.policyFor(weddingId, candidates);
-  return meets(needsOf(policy), planner.counted(candidates, policy));
+  const counted = planner.counted(candidates, policy);
+  return {
+    meets: meets(needsOf(policy), counted),
+    counted: counted.length,
+    offLaptop: counted.some((c) => !c.local),
+  };
 }

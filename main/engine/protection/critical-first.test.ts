@@ -34,7 +34,7 @@ describe('critical first', () => {
     h = await makeTestHome({ destinations: ['A', 'B'], concurrency: 1 });
     h.configure((c) => ({
       ...c,
-      protection: { copies: 'policy' },
+      protection: { copies: 'policy', laptopCounts: false },
       policies: {
         ...c.policies,
         critical: { ...c.policies.critical, distinctProviders: 1, offLaptopCopies: 0 },

@@ -24,16 +24,41 @@ export class DestinationFactsSource {
   private readonly disks = new Map<string, DiskFacts>();
   private readonly reading = new Map<string, Promise<void>>();
 
+  /** Devices (stat's `dev`) of the watched folders: the laptop's disks holding the photos. */
+  private photoDevices = new Set<string>();
+
   constructor(
     private readonly destinations: readonly DestinationConfig[],
     private readonly monitor: HealthMonitor,
     private readonly price: PriceFunction,
     private readonly clock: Clock,
+    /** The watched folders, whose disks are the laptop's (read again at each refresh). */
+    private readonly photoFolders: () => readonly string[] = () => [],
   ) {}
 
   /** Reads every local folder's disk facts now (at start-up, so the first placements know them). */
   async refresh(): Promise<void> {
+    const devices = new Set<string>();
+    await Promise.all(
+      this.photoFolders().map(async (p) => {
+        try {
+          devices.add(String((await stat(p)).dev));
+        } catch {
+          // A missing watched folder holds no photos to compare with; status reports it.
+        }
+      }),
+    );
+    this.photoDevices = devices;
     await Promise.all(this.destinations.filter((d) => d.kind === 'local').map((d) => this.readDisk(d)));
+  }
+
+  /**
+   * Whether a local folder's copies travel with the laptop: as configured (`onLaptop`), else when it
+   * is on the disk of a watched folder, or its disk is not known (unplugged: not counted as elsewhere).
+   */
+  private onLaptop(d: DestinationConfig & { kind: 'local' }, device: string | null): boolean {
+    if (d.onLaptop !== undefined) return d.onLaptop;
+    return device === null || this.photoDevices.has(device);
   }
 
   /** The facts of every destination for an object held by `holders` (stored copies). */
@@ -53,7 +78,7 @@ export class DestinationFactsSource {
           freeBytes: full ? 0 : (disk?.freeBytes ?? null),
           device: disk?.device ?? null,
           regionTags: d.tags ?? [],
-          local: d.kind === 'local' ? (d.onLaptop ?? true) : false,
+          local: d.kind === 'local' ? this.onLaptop(d, disk?.device ?? null) : false,
         },
         this.price,
       );

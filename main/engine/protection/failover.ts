@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../clock.js';
 import { DestinationError } from '../destinations/errors.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditLog } from '../store/audit-log.js';
 import type { DestinationHealth, HealthChange } from '../health/health.js';
 import type { FailoverRow } from '../store/failovers.js';
 import type { Store } from '../store/store.js';

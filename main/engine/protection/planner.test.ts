@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { AuditLog } from '../audit/audit-log.js';
+import { AuditLog } from '../store/audit-log.js';
 import { ManualClock } from '../clock.js';
 import type { DestinationConfig } from '../config/schema.js';
 import { DestinationError } from '../destinations/errors.js';
@@ -98,6 +98,25 @@ function fail(name: string) {
     });
     clock.advance(100);
   }
+}
+
+/** Stores the file's content on `destination` and records a manifest there naming it: a restorable copy. */
+function storeRestorable(destination: string, weddingId: number, fileId: number): void {
+  store.objects.markStored(HASH, destination, clock.now());
+  store.snapshots.recordWithFiles(
+    {
+      weddingId,
+      destination,
+      snapshotId: `snap-${destination}-${clock.now()}`,
+      manifestKey: `snapshots/${weddingId}/${destination}-${clock.now()}.json`,
+      manifestSha256: 'b'.repeat(64),
+      fingerprint: 'f',
+      files: 1,
+      bytes: 1000,
+      createdAt: clock.now(),
+    },
+    [{ fileId, hash: HASH }],
+  );
 }
 
 describe('the planner', () => {
@@ -218,8 +237,8 @@ describe('coverage and failover', () => {
   it('opens an incident when a destination goes down and closes it when every wedding is at target again', () => {
     const { planner, facts } = setup();
     const { weddingId, fileId } = weddingWithFile('2026-01-10', clock.now() - 100 * 86_400_000);
-    store.objects.markStored(HASH, 's3', clock.now());
-    store.objects.markStored(HASH, 'azure', clock.now());
+    storeRestorable('s3', weddingId, fileId);
+    storeRestorable('azure', weddingId, fileId);
     const coverage = (w?: readonly (number | null)[]) => weddingCoverage(store, planner, facts, w);
     expect(coverage().get(weddingId)).toMatchObject({ files: 1, met: 1, below: 0 });
 
@@ -246,7 +265,7 @@ describe('coverage and failover', () => {
     clock.advance(5_000);
     tracker.check();
     expect(recovered).toEqual([]);
-    store.objects.markStored(HASH, 'laptop', clock.now());
+    storeRestorable('laptop', weddingId, fileId);
     tracker.check();
     expect(recovered).toEqual([clock.now() - firstFailure]);
     expect(store.failovers.unrecovered()).toEqual([]);

@@ -1,6 +1,6 @@
 import type { DestinationFacts, EffectivePolicy, Placement } from '../../../shared/model/policy.js';
 import type { Clock } from '../clock.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditLog } from '../store/audit-log.js';
 import { place } from '../placement/choose.js';
 import { meets, needsOf } from '../placement/needs.js';
 import { hasTag } from '../placement/strategies/residency.js';

@@ -4,7 +4,6 @@ import { localDayNumber } from '../policy/dates.js';
 import { resolvePolicy } from '../policy/resolve.js';
 import type { Policies } from '../policy/schema.js';
 import type { Store } from '../store/store.js';
-import { setQueuedUploadPriority, weddingsWithQueuedUploads } from './queued-priorities.js';
 
 const DAY_MS = 86_400_000;
 /** How long a wedding's resolved policy is reused: the inputs change by the day, not by the file. */
@@ -65,7 +64,7 @@ export class WeddingPolicies {
     this.cache.set(weddingId, { at: now, settings, policy });
     const before = this.priorities.get(weddingId);
     if (before !== undefined && before !== policy.priority)
-      setQueuedUploadPriority(this.store, weddingId, policy.priority);
+      this.store.queue.setQueuedUploadPriority(weddingId, policy.priority);
     this.priorities.set(weddingId, policy.priority);
     return policy;
   }
@@ -81,9 +80,9 @@ export class WeddingPolicies {
     if (day === this.day) return;
     this.day = day;
     this.cache.clear();
-    for (const weddingId of weddingsWithQueuedUploads(this.store)) {
+    for (const weddingId of this.store.queue.weddingsWithQueuedUploads()) {
       const policy = this.decide(weddingId, now, this.settingsKey(weddingId));
-      setQueuedUploadPriority(this.store, weddingId, policy.priority);
+      this.store.queue.setQueuedUploadPriority(weddingId, policy.priority);
     }
   }
 

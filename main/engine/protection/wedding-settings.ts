@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { WeddingPolicy, WeddingPolicyChange } from '../../../shared/api/contract.js';
 import type { PolicyOverride } from '../../../shared/model/policy.js';
-import type { AuditLog } from '../audit/audit-log.js';
+import type { AuditLog } from '../store/audit-log.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { policyOverrideSchema } from '../policy/schema.js';

@@ -39,7 +39,7 @@ describe('docs/FORMAT.md', () => {
     let config = addFolder(newConfig(), join(base, 'Weddings'), 'weddings');
     config = await addDestination(
       config,
-      { name: 'T7', kind: 'local', path: join(base, 'T7'), enabled: true },
+      { name: 'T7', kind: 'local', path: join(base, 'T7'), enabled: true, onLaptop: false },
       systemClock,
     );
     saveConfig(home, config);

@@ -39,6 +39,12 @@ export interface RepositoryOptions {
     /** Loads the unlocked key (from the key cache), once, when first needed. */
     unlock: () => Promise<RepositoryKey>;
   };
+  /**
+   * The destination renames within itself cheaply and atomically (a local folder): a new object is
+   * written once under a staging name while it is hashed, then renamed to its content's name.
+   * Elsewhere objects are sent under their final name once the content's hash is known.
+   */
+  renamesInPlace?: boolean;
 }
 
 async function readBytes(stream: Readable, limit = 256 * 1024 * 1024): Promise<Buffer> {
@@ -81,6 +87,16 @@ export class Repository {
 
   get name(): string {
     return this.dest.name;
+  }
+
+  /** True when new objects are staged and renamed in place (see RepositoryOptions.renamesInPlace). */
+  get writesInPlace(): boolean {
+    return !this.encrypted && this.options.renamesInPlace === true;
+  }
+
+  /** Releases the destination's connections and handles. */
+  close(): Promise<void> {
+    return this.dest.close();
   }
 
   /** True when the destination is configured as encrypted. */
@@ -163,6 +179,11 @@ export class Repository {
       },
       objects: 'objects/<first two hex digits>/<HMAC-SHA-256 of the sha256 of the content> (age-encrypted)',
     });
+  }
+
+  /** Checks the destination is reachable (and the credentials work), without reading the repository. */
+  check(): Promise<void> {
+    return this.dest.check();
   }
 
   /**

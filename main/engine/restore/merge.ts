@@ -1,4 +1,6 @@
 import type { Manifest, ManifestEntry, SnapshotRef } from '../../../shared/model/snapshot.js';
+import { DestinationError } from '../destinations/errors.js';
+import { ManifestError } from '../repo/manifest.js';
 import type { Repository } from '../repo/repository.js';
 
 /** No reachable destination holds the snapshot asked for (or any snapshot of the wedding). */
@@ -23,6 +25,8 @@ export interface MergedSnapshot {
   sourceOf: Map<string, Repository>;
   /** Repositories whose snapshots could not be listed: files only they hold are missing from `manifest`. */
   unreachable: { destination: string; reason: string }[];
+  /** Manifests that could not be read (damaged, altered) and were passed over for an older one or another destination's. */
+  damaged: { destination: string; key: string; reason: string }[];
 }
 
 /**
@@ -40,8 +44,10 @@ export interface MergedSnapshot {
  * that holds no live file of the wedding any more (it gets no new manifest then). It is restored
  * rather than risk leaving a live file out: a path missing from a manifest means "deleted" or "not
  * held here", and manifests cannot tell which. A renamed file can likewise come back under both names.
- * A repository whose snapshots cannot be listed is skipped and named in `unreachable`; a chosen
- * manifest that cannot be read (damaged, altered) fails the call: it is never silently left out.
+ * A repository whose snapshots cannot be listed is skipped and named in `unreachable`. A chosen
+ * manifest that cannot be read (damaged, altered) is named in `damaged` and that repository's next
+ * older one is taken instead (the other destinations' manifests still add what it lacks); only when
+ * no manifest of any destination can be read does the call fail.
  */
 export async function mergeSnapshots(
   repos: Repository[],
@@ -64,37 +70,51 @@ export async function mergeSnapshots(
     l.error ? [{ destination: l.repo.name, reason: l.error.message }] : [],
   );
   const exists = id === 'latest' || listed.some((l) => l.refs.some((r) => r.id === id));
-  const chosen = exists
+  // Per repository, its candidate manifests newest first: the first readable one is taken.
+  const candidates = exists
     ? listed.flatMap(({ repo, refs }) => {
-        const upTo = refs.filter((r) => id === 'latest' || r.id <= id);
-        const newest = upTo.reduce<SnapshotRef | undefined>((a, r) => (!a || r.id > a.id ? r : a), undefined);
-        return newest ? [{ repo, ref: newest }] : [];
+        const upTo = refs
+          .filter((r) => id === 'latest' || r.id <= id)
+          .sort((a, b) => (a.id > b.id ? -1 : a.id < b.id ? 1 : 0));
+        return upTo.length > 0 ? [{ repo, refs: upTo }] : [];
       })
     : [];
-  if (chosen.length === 0) {
-    const what =
-      id === 'latest' ? `no snapshot of wedding "${wedding}"` : `no snapshot "${id}" of wedding "${wedding}"`;
+  const what =
+    id === 'latest' ? `no snapshot of wedding "${wedding}"` : `no snapshot "${id}" of wedding "${wedding}"`;
+  if (candidates.length === 0) {
     const why = unreachable.map((u) => u.reason);
     throw new SnapshotNotFoundError(
       `${what} on ${all.map((r) => r.name).join(', ')}${why.length ? ` (${why.join('; ')})` : ''}`,
     );
   }
+  const damaged: MergedSnapshot['damaged'] = [];
+  const read = await Promise.all(
+    candidates.map(async ({ repo, refs }) => {
+      for (const ref of refs) {
+        try {
+          return [{ repo, ref, manifest: (await repo.readManifest(ref.key)).manifest }];
+        } catch (err) {
+          if (!isDamage(err)) throw err;
+          damaged.push({ destination: repo.name, key: ref.key, reason: (err as Error).message });
+        }
+      }
+      return [];
+    }),
+  );
+  const parts: MergedPart[] = read.flat();
+  if (parts.length === 0)
+    throw new SnapshotNotFoundError(
+      `${what} can be read: every manifest is damaged (${damaged.map((d) => `${d.destination}: ${d.reason}`).join('; ')}). Run \`npx keepsake verify\` on the computer that made them to write them again.`,
+    );
   const rank = (repo: Repository) => {
     const p = prefer.indexOf(repo);
     return p >= 0 ? p : prefer.length;
   };
-  chosen.sort(
+  parts.sort(
     (a, b) =>
       rank(a.repo) - rank(b.repo) ||
       (a.ref.id > b.ref.id ? -1 : a.ref.id < b.ref.id ? 1 : 0) ||
       all.indexOf(a.repo) - all.indexOf(b.repo),
-  );
-  const parts = await Promise.all(
-    chosen.map(async ({ repo, ref }) => ({
-      repo,
-      ref,
-      manifest: (await repo.readManifest(ref.key)).manifest,
-    })),
   );
   const byPath = new Map<string, ManifestEntry>();
   const sourceOf = new Map<string, Repository>();
@@ -106,5 +126,10 @@ export async function mergeSnapshots(
     }
   }
   const files = [...byPath.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { manifest: { ...parts[0]!.manifest, files }, parts, sourceOf, unreachable };
+  return { manifest: { ...parts[0]!.manifest, files }, parts, sourceOf, unreachable, damaged };
+}
+
+/** A manifest that is there but cannot be used (truncated, altered, undecryptable), as opposed to a destination that cannot be reached. */
+function isDamage(err: unknown): boolean {
+  return err instanceof ManifestError || (err instanceof DestinationError && err.kind === 'integrity');
 }

@@ -53,12 +53,12 @@ describe('restore from archive classes', () => {
     let config = addFolder(newConfig(), join(base, 'Weddings'), 'weddings');
     config = await addDestination(
       config,
-      { name: 'Warm', kind: 'local', path: join(base, 'warm'), enabled: true },
+      { name: 'Warm', kind: 'local', path: join(base, 'warm'), enabled: true, onLaptop: false },
       systemClock,
     );
     config = await addDestination(
       config,
-      { name: 'Cold', kind: 'local', path: join(base, 'cold'), enabled: true },
+      { name: 'Cold', kind: 'local', path: join(base, 'cold'), enabled: true, onLaptop: false },
       systemClock,
     );
     saveConfig(join(base, 'home'), config);

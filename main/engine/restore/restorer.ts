@@ -10,7 +10,9 @@ import type { Clock } from '../clock.js';
 import { CryptoError } from '../crypto/index.js';
 import type { RehydrationOptions } from '../destinations/destination.js';
 import { DestinationError } from '../destinations/errors.js';
+import { makeFolder } from '../make-folder.js';
 import type { Repository } from '../repo/repository.js';
+import { openObject, rehydrateObject, statObject } from '../repo/objects.js';
 import { mergeSnapshots } from './merge.js';
 import { resolveInside, UnsafePathError } from './safe-path.js';
 
@@ -56,12 +58,16 @@ export interface RestoreResult {
   merged: { destination: string; snapshot: SnapshotRef }[];
   /** Destinations whose snapshots could not be listed: files only they hold were not restored. */
   unreachable: { destination: string; reason: string }[];
+  /** Manifests passed over because they are damaged: an older one or another destination's was used. */
+  damaged: { destination: string; key: string; reason: string }[];
   restored: number;
   bytes: number;
   /** Files not written because they exist in the target and `overwrite` was not asked for. */
   existing: string[];
   /** Manifest entries refused as unsafe, with the reason. */
   refused: { path: string; reason: string }[];
+  /** Files restored under a safe name because this system cannot hold the stored one (`as`, relative). */
+  renamed: { path: string; as: string }[];
   /** Files that could not be restored from any repository, with the reason. */
   failed: { path: string; reason: string }[];
   /** Files only found in an archive class: rehydration was requested (or is needed) before they can be read. */
@@ -93,16 +99,18 @@ export async function restore(req: RestoreRequest): Promise<RestoreResult> {
   });
   const first = view.parts[0]!;
   const entries = selectEntries(view.manifest, req.include);
-  await mkdir(req.target, { recursive: true });
+  await makeFolder(req.target);
   const result: RestoreResult = {
     snapshot: first.ref,
     from: first.repo.name,
     merged: view.parts.map((p) => ({ destination: p.repo.name, snapshot: p.ref })),
     unreachable: view.unreachable,
+    damaged: view.damaged,
     restored: 0,
     bytes: 0,
     existing: [],
     refused: [],
+    renamed: [],
     failed: [],
     archived: [],
   };
@@ -113,7 +121,9 @@ export async function restore(req: RestoreRequest): Promise<RestoreResult> {
     done++;
     let dest: string;
     try {
-      dest = await resolveInside(req.target, entry.path);
+      const place = await resolveInside(req.target, entry.path);
+      dest = place.full;
+      if (place.renamedAs !== undefined) result.renamed.push({ path: entry.path, as: place.renamedAs });
     } catch (err) {
       if (!(err instanceof UnsafePathError)) throw err;
       result.refused.push({ path: entry.path, reason: `unsafe path: ${err.message}` });
@@ -168,13 +178,13 @@ async function restoreArchived(
       result.archived.push({ path: c.entry.path, destination: c.repo.name, requested: false });
     return;
   }
-  for (const c of cold) await c.repo.dest.requestRehydration(c.repo.objectKey(c.entry.sha256), opts);
+  for (const c of cold) await rehydrateObject(c.repo, c.entry.sha256, opts);
   let waiting = cold;
   const deadline = opts.clock.now() + opts.waitMs;
   while (waiting.length > 0) {
     const still: typeof cold = [];
     for (const c of waiting) {
-      const info = await c.repo.dest.stat(c.repo.objectKey(c.entry.sha256));
+      const info = await statObject(c.repo, c.entry.sha256);
       if (info.archived) {
         still.push(c);
         continue;
@@ -209,7 +219,7 @@ async function restoreOne(repo: Repository, entry: ManifestEntry, dest: string):
   const sha = createHash('sha256');
   let size = 0;
   try {
-    const body = await repo.dest.get(key);
+    const body = await openObject(repo, entry.sha256);
     const check = new Transform({
       transform(chunk: Buffer, _e, cb) {
         sha.update(chunk);
@@ -235,8 +245,11 @@ async function restoreOne(repo: Repository, entry: ManifestEntry, dest: string):
       );
     }
     const handle = await open(tmp, 'r+');
-    await handle.sync();
-    await handle.close();
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
     const mtime = Date.parse(entry.mtime);
     if (!Number.isNaN(mtime)) await utimes(tmp, mtime / 1000, mtime / 1000);
     await rename(tmp, dest);

@@ -1,6 +1,8 @@
 import type { Clock } from '../clock.js';
 import { DestinationError, isNotFound } from '../destinations/errors.js';
 import { verifyStored } from '../pipeline/backup-file.js';
+import { writeSnapshots } from '../pipeline/snapshot.js';
+import { removeObject } from '../repo/objects.js';
 import type { Repository } from '../repo/repository.js';
 import type { Store } from '../store/store.js';
 
@@ -15,8 +17,10 @@ export interface VerifyResult {
   unrepairable: { destination: string; hash: string; otherCopies: string[] }[];
   /** Destinations that could not be checked, with the reason. */
   unreachable: { destination: string; reason: string }[];
-  /** Manifests whose bytes differ from what Keepsake wrote. */
+  /** Manifests whose bytes differ from what Keepsake wrote, or that are missing. */
   tamperedManifests: { destination: string; key: string }[];
+  /** Manifests written again from the index because the newest one there was damaged or missing. */
+  rewrittenManifests: string[];
 }
 
 /**
@@ -38,6 +42,7 @@ export async function verifyReplicas(
     unrepairable: [],
     unreachable: [],
     tamperedManifests: [],
+    rewrittenManifests: [],
   };
   const work = ctx.repos.map((repo) => ({
     repo,
@@ -46,7 +51,7 @@ export async function verifyReplicas(
   const total = work.reduce((n, w) => n + w.replicas.length, 0);
   for (const { repo, replicas } of work) {
     try {
-      await repo.dest.check();
+      await repo.check();
     } catch (err) {
       result.unreachable.push({ destination: repo.name, reason: (err as Error).message });
       continue;
@@ -69,7 +74,7 @@ export async function verifyReplicas(
         }
         store.objects.markBad(hash, repo.name, bad, clock.now());
         result[bad].push({ destination: repo.name, hash });
-        if (bad === 'corrupt') await repo.dest.remove(repo.objectKey(hash)).catch(() => undefined);
+        if (bad === 'corrupt') await removeObject(repo, hash).catch(() => undefined);
         const originals = store.files.withHash(hash);
         if (originals.length > 0) {
           for (const f of originals) {
@@ -92,16 +97,27 @@ export async function verifyReplicas(
       }
       opts.onProgress?.(result.checked, total);
     }
+    const damagedWeddings = new Set<number | null>();
     for (const snap of store.snapshots.forDestination(repo.name)) {
+      let damaged: boolean;
       try {
         const { sha256 } = await repo.readManifest(snap.manifestKey);
-        if (sha256 !== snap.manifestSha256)
-          result.tamperedManifests.push({ destination: repo.name, key: snap.manifestKey });
+        damaged = sha256 !== snap.manifestSha256;
       } catch (err) {
-        if (isNotFound(err) || !(err instanceof DestinationError)) {
-          result.tamperedManifests.push({ destination: repo.name, key: snap.manifestKey });
-        }
+        damaged = isNotFound(err) || !(err instanceof DestinationError) || err.kind === 'integrity';
       }
+      if (!damaged) continue;
+      result.tamperedManifests.push({ destination: repo.name, key: snap.manifestKey });
+      if (store.snapshots.latest(snap.weddingId, repo.name)?.manifestKey === snap.manifestKey)
+        damagedWeddings.add(snap.weddingId);
+    }
+    // A wedding whose newest manifest here is damaged is not restorable from here by name: it stops
+    // counting as protected there and its manifest is written again from the index at once.
+    for (const weddingId of damagedWeddings) {
+      store.snapshots.forgetManifested(weddingId, repo.name);
+      const { written, errors } = await writeSnapshots({ store, clock, repos: [repo] }, weddingId);
+      result.rewrittenManifests.push(...written);
+      for (const e of errors) result.unreachable.push({ destination: repo.name, reason: e.message });
     }
   }
   return result;

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, resolve, sep } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Clock } from '../clock.js';
@@ -21,6 +21,7 @@ import { DestinationError, isNotFound } from '../destinations/errors.js';
 import type { Destination } from '../destinations/destination.js';
 import { createDestination } from '../destinations/factory.js';
 import { RepositoryKey, unlockRepositoryKey, type RepositorySecret } from '../repo/encryption.js';
+import { makeFolder } from '../make-folder.js';
 import { Repository } from '../repo/repository.js';
 
 /** How a destination is encrypted when it is added (see addDestination). */
@@ -94,7 +95,7 @@ export async function addDestination(
           `Cannot create ${full}: ${dirname(full)} does not exist (is the drive plugged in?).`,
         );
       }
-      mkdirSync(full);
+      await makeFolder(full);
     }
     cfg = { ...dest, path: full };
   }

@@ -40,7 +40,9 @@ export function openDatabase(path: string): Db {
           `by rescanning your folders and re-checking your destinations.`,
       );
     }
-    throw new StoreError(`Cannot open the Keepsake database ${path}: ${(err as Error).message}`);
+    throw new StoreError(`Cannot open the Keepsake database ${path}: ${(err as Error).message}`, {
+      cause: err,
+    });
   }
   return db;
 }

@@ -1,5 +1,5 @@
 import { sep } from 'node:path';
-import type { FileRecord, FileState } from '../../../shared/model/file.js';
+import type { CaptureSource, FileRecord, FileState } from '../../../shared/model/file.js';
 import type { Db } from './db.js';
 
 /** What the filesystem says about a file right now. */
@@ -25,6 +25,7 @@ interface FileRow {
   hashed_mtime_ms: number | null;
   hashed_ino: string | null;
   capture_time: string | null;
+  capture_source: CaptureSource | null;
   state: FileState;
   error: string | null;
 }
@@ -49,6 +50,7 @@ const toFile = (r: FileRow): IndexedFile => ({
   dev: r.dev,
   hash: r.hash,
   captureTime: r.capture_time,
+  captureSource: r.capture_source,
   state: r.state,
   error: r.error,
   hashCurrent:
@@ -148,10 +150,11 @@ export class Files {
       .run(hash, stat.size, Math.trunc(stat.mtimeMs), stat.ino, now, id);
   }
 
-  setCaptureTime(id: number, captureTime: string | null, weddingId: number | null): void {
+  /** Records the file's capture time and where it came from (null source when there is no time). */
+  setCaptureTime(id: number, captureTime: string | null, source: CaptureSource | null): void {
     this.db
-      .prepare(`UPDATE files SET capture_time = ?, wedding_id = coalesce(wedding_id, ?) WHERE id = ?`)
-      .run(captureTime, weddingId, id);
+      .prepare(`UPDATE files SET capture_time = ?, capture_source = ? WHERE id = ?`)
+      .run(captureTime, captureTime === null ? null : source, id);
   }
 
   setState(id: number, state: FileState, error: string | null, now: number): void {
@@ -261,6 +264,41 @@ export class Files {
         .prepare(`SELECT * FROM files WHERE substr(path, 1, ?) = ? AND state <> 'deleted'`)
         .all(prefix.length, prefix) as FileRow[]
     ).map(toFile);
+  }
+
+  /**
+   * Live files of import folders (loose card dumps): the ones whose wedding may change when weddings
+   * or their dates change. Only index columns are read, never the files.
+   */
+  inImportFolders(): IndexedFile[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT f.* FROM files f JOIN folders d ON d.id = f.folder_id AND d.kind = 'import'
+           WHERE f.state <> 'deleted'`,
+        )
+        .all() as FileRow[]
+    ).map(toFile);
+  }
+
+  /**
+   * Moves files to another wedding. What the old wedding's manifests named no longer makes them
+   * restorable under the new one: they await its next snapshot.
+   */
+  moveToWedding(
+    moves: readonly { id: number; weddingId: number | null; relPath: string }[],
+    now: number,
+  ): void {
+    const move = this.db.prepare(
+      `UPDATE files SET wedding_id = ?, rel_path = ?, updated_at = ? WHERE id = ?`,
+    );
+    const forget = this.db.prepare(`DELETE FROM manifested WHERE file_id = ?`);
+    this.db.transaction(() => {
+      for (const m of moves) {
+        move.run(m.weddingId, m.relPath, now, m.id);
+        forget.run(m.id);
+      }
+    })();
   }
 
   /** Moves a file to another wedding (the user created one for its folder). */

@@ -59,6 +59,41 @@ export class Objects {
   }
 
   /** Destinations holding a verified copy of `hash`. */
+  /**
+   * Every stored replica with its object's size, when it was stored, and the wedding it is attributed
+   * to (the first live file's, assigned ones first): what the cost model reads, lazily.
+   */
+  storedReplicas(): Iterable<{
+    destination: string;
+    bytes: number;
+    storedAtMs: number;
+    weddingId: number | null;
+  }> {
+    return this.db
+      .prepare(
+        `SELECT r.destination AS destination, o.size AS bytes, r.stored_at AS storedAtMs,
+           (SELECT f.wedding_id FROM files f WHERE f.hash = r.hash
+             ORDER BY f.wedding_id IS NULL, f.id LIMIT 1) AS weddingId
+         FROM replicas r JOIN objects o ON o.hash = r.hash
+         WHERE r.state = 'stored'`,
+      )
+      .iterate() as Iterable<{
+      destination: string;
+      bytes: number;
+      storedAtMs: number;
+      weddingId: number | null;
+    }>;
+  }
+
+  /** How many objects are stored at a destination. */
+  storedCount(destination: string): number {
+    return (
+      this.db
+        .prepare(`SELECT count(*) AS n FROM replicas WHERE destination = ? AND state = 'stored'`)
+        .get(destination) as { n: number }
+    ).n;
+  }
+
   storedAt(hash: string): string[] {
     return (
       this.db.prepare(`SELECT destination FROM replicas WHERE hash = ? AND state = 'stored'`).all(hash) as {

@@ -57,6 +57,11 @@ export class JobQueue {
       .run({ kind, subject, priority: opts.priority ?? 0, runAfter, now });
   }
 
+  /** Makes every queued job of a kind due now (snapshots at the end of `backup --once`). */
+  dueNow(kind: JobKind, now: number): void {
+    this.db.prepare(`UPDATE jobs SET run_after = ? WHERE kind = ? AND state = 'queued'`).run(now, kind);
+  }
+
   /**
    * Claims up to `limit` due jobs (highest priority first, then oldest) for `owner` until now + leaseMs.
    * Jobs whose lease expired (their process died) are queued again first. The order is the `jobs_next`
@@ -135,6 +140,22 @@ export class JobQueue {
       .run(kind, subject);
   }
 
+  /**
+   * Whether an upload other than `exceptId` is running or due by `now`: while one is, a finished
+   * file's snapshot waits for more; once none is, it is written at once (uploads waiting for a retry
+   * later do not hold it back).
+   */
+  uploadsUnderWay(exceptId: number, now: number): boolean {
+    return (
+      this.db
+        .prepare(
+          `SELECT 1 FROM jobs WHERE kind = 'upload' AND id <> ?
+             AND (state = 'running' OR (state = 'queued' AND run_after <= ?)) LIMIT 1`,
+        )
+        .get(exceptId, now) !== undefined
+    );
+  }
+
   /** When the next queued job becomes due, or null when the queue is empty. */
   nextDue(): number | null {
     const r = this.db.prepare(`SELECT min(run_after) AS t FROM jobs WHERE state = 'queued'`).get() as {
@@ -160,5 +181,34 @@ export class JobQueue {
          ORDER BY updated_at DESC LIMIT ?`,
       )
       .all(limit) as { kind: JobKind; subject: string; attempts: number; error: string }[];
+  }
+
+  /**
+   * Weddings (null: the unassigned files) with uploads waiting in the queue. An upload job carries the
+   * priority its wedding had when it was queued; these are the weddings whose jobs may need a new one.
+   */
+  weddingsWithQueuedUploads(): (number | null)[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT DISTINCT f.wedding_id AS weddingId FROM jobs j JOIN files f ON f.id = CAST(j.subject AS INTEGER)
+           WHERE j.kind = 'upload' AND j.state = 'queued'`,
+        )
+        .all() as { weddingId: number | null }[]
+    ).map((r) => r.weddingId);
+  }
+
+  /**
+   * Gives a wedding's waiting uploads its policy's priority now, so a wedding that stopped being
+   * critical no longer runs before one that became critical since. Running jobs keep theirs.
+   * Returns how many jobs changed.
+   */
+  setQueuedUploadPriority(weddingId: number | null, priority: number): number {
+    return this.db
+      .prepare(
+        `UPDATE jobs SET priority = ? WHERE kind = 'upload' AND state = 'queued' AND priority <> ?
+           AND subject IN (SELECT CAST(id AS TEXT) FROM files WHERE wedding_id IS ?)`,
+      )
+      .run(priority, priority, weddingId).changes;
   }
 }

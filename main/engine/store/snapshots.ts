@@ -26,6 +26,61 @@ export class Snapshots {
       .run(s);
   }
 
+  /**
+   * Records the snapshot and which file versions its manifest names, replacing what the previous
+   * manifest of the wedding at that destination named (one transaction).
+   */
+  recordWithFiles(s: SnapshotRow, files: readonly { fileId: number; hash: string }[]): void {
+    this.db.transaction(() => {
+      this.record(s);
+      this.db
+        .prepare(
+          `DELETE FROM manifested WHERE destination = ? AND file_id IN (SELECT id FROM files WHERE wedding_id IS ?)`,
+        )
+        .run(s.destination, s.weddingId);
+      const add = this.db.prepare(
+        `INSERT OR REPLACE INTO manifested (destination, file_id, hash) VALUES (?, ?, ?)`,
+      );
+      for (const f of files) add.run(s.destination, f.fileId, f.hash);
+    })();
+  }
+
+  /**
+   * Forgets what a wedding's manifests at a destination name (its manifest there is damaged or
+   * missing): its files are not restorable from there until a new manifest is written.
+   */
+  forgetManifested(weddingId: number | null, destination: string): void {
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          `DELETE FROM manifested WHERE destination = ? AND file_id IN (SELECT id FROM files WHERE wedding_id IS ?)`,
+        )
+        .run(destination, weddingId);
+      // The next snapshot must be written even when nothing changed since the damaged one.
+      this.db
+        .prepare(`UPDATE snapshots SET fingerprint = '' WHERE wedding_id IS ? AND destination = ?`)
+        .run(weddingId, destination);
+    })();
+  }
+
+  /**
+   * Weddings (null: the unassigned files) with a live file whose content is stored somewhere but
+   * not named in a manifest there: snapshots still to write.
+   */
+  weddingsAwaitingManifest(): (number | null)[] {
+    return (
+      this.db
+        .prepare(
+          `SELECT DISTINCT f.wedding_id AS w FROM files f
+           JOIN replicas r ON r.hash = f.hash AND r.state = 'stored'
+           WHERE f.state IN ('pending', 'failed', 'protected')
+             AND NOT EXISTS (SELECT 1 FROM manifested m
+                             WHERE m.destination = r.destination AND m.file_id = f.id AND m.hash = f.hash)`,
+        )
+        .all() as { w: number | null }[]
+    ).map((r) => r.w);
+  }
+
   latest(weddingId: number | null, destination: string): SnapshotRow | undefined {
     return this.db
       .prepare(

@@ -4,6 +4,15 @@ import type { Db } from './db.js';
 const HOLDERS = `coalesce((SELECT group_concat(destination, char(31)) FROM
   (SELECT r.destination FROM replicas r WHERE r.hash = f.hash AND r.state = 'stored' ORDER BY r.destination)), '')`;
 
+/**
+ * SQL for a file `f`'s restorable holders: destinations with a stored copy of its content whose
+ * stored manifest names this version of the file (as HOLDERS, sorted, joined by U+001F).
+ */
+const RESTORABLE = `coalesce((SELECT group_concat(destination, char(31)) FROM
+  (SELECT r.destination FROM replicas r JOIN manifested m
+     ON m.destination = r.destination AND m.file_id = f.id AND m.hash = f.hash
+   WHERE r.hash = f.hash AND r.state = 'stored' ORDER BY r.destination)), '')`;
+
 export interface WeddingCounts {
   weddingId: number | null;
   files: number;
@@ -41,6 +50,34 @@ export class StatusQueries {
       .all() as WeddingCounts[];
   }
 
+  /**
+   * For each wedding and destination: how many of its live files are restorable from there (content
+   * stored and this version named in the stored manifest).
+   */
+  restorableCopies(): { weddingId: number | null; destination: string; files: number }[] {
+    return this.db
+      .prepare(
+        `SELECT f.wedding_id AS weddingId, r.destination, count(*) AS files
+         FROM files f JOIN replicas r ON r.hash = f.hash AND r.state = 'stored'
+         JOIN manifested m ON m.destination = r.destination AND m.file_id = f.id AND m.hash = f.hash
+         WHERE f.state <> 'deleted' AND f.state <> 'skipped' GROUP BY f.wedding_id, r.destination`,
+      )
+      .all() as { weddingId: number | null; destination: string; files: number }[];
+  }
+
+  /** Per wedding: live files with a stored copy somewhere that no manifest there names yet. */
+  awaitingManifest(): { weddingId: number | null; files: number }[] {
+    return this.db
+      .prepare(
+        `SELECT f.wedding_id AS weddingId, count(*) AS files FROM files f
+         WHERE f.state IN ('pending', 'failed', 'protected') AND f.hash IS NOT NULL
+           AND EXISTS (SELECT 1 FROM replicas r WHERE r.hash = f.hash AND r.state = 'stored')
+           AND ${RESTORABLE} = ''
+         GROUP BY f.wedding_id`,
+      )
+      .all() as { weddingId: number | null; files: number }[];
+  }
+
   /** For each wedding and destination: how many of its live files have a stored copy there. */
   copies(): { weddingId: number | null; destination: string; files: number }[] {
     return this.db
@@ -53,8 +90,9 @@ export class StatusQueries {
   }
 
   /**
-   * Live files grouped by wedding and by the set of destinations holding a stored copy of their
-   * content (names joined by a unit separator, sorted; '' for none): what coverage is computed from.
+   * Live files grouped by wedding and by the set of destinations they are restorable from (content
+   * stored and named in the manifest there; names joined by a unit separator, sorted; '' for none):
+   * what coverage and "protected" are computed from.
    * `weddings`: only these weddings (null for the unassigned files); all when absent.
    */
   holderSets(
@@ -67,7 +105,7 @@ export class StatusQueries {
         : `AND (f.wedding_id IN (${ids.map(() => '?').join(',')})${weddings.includes(null) ? ' OR f.wedding_id IS NULL' : ''})`;
     return this.db
       .prepare(
-        `SELECT f.wedding_id AS weddingId, ${HOLDERS} AS holders, count(*) AS files
+        `SELECT f.wedding_id AS weddingId, ${RESTORABLE} AS holders, count(*) AS files
          FROM files f WHERE f.state IN ('pending', 'failed', 'protected') ${where}
          GROUP BY f.wedding_id, holders`,
       )

@@ -1,9 +1,13 @@
+import type { Clock } from '../clock.js';
+import { AuditLog } from './audit-log.js';
+import { Ciphertexts } from './ciphertexts.js';
 import { openDatabase, type Db } from './db.js';
 import { Failovers } from './failovers.js';
 import { Files } from './files.js';
 import { Folders } from './folders.js';
 import { Objects } from './objects.js';
 import { Placements } from './placements.js';
+import { Meta } from './meta.js';
 import { JobQueue } from './queue.js';
 import { Snapshots } from './snapshots.js';
 import { StatusQueries } from './status.js';
@@ -22,6 +26,8 @@ export class Store {
   readonly uploads: Uploads;
   readonly placements: Placements;
   readonly failovers: Failovers;
+  readonly meta: Meta;
+  readonly ciphertexts: Ciphertexts;
 
   constructor(readonly db: Db) {
     this.folders = new Folders(db);
@@ -34,10 +40,17 @@ export class Store {
     this.uploads = new Uploads(db);
     this.placements = new Placements(db);
     this.failovers = new Failovers(db);
+    this.meta = new Meta(db);
+    this.ciphertexts = new Ciphertexts(db);
   }
 
   static open(path: string): Store {
     return new Store(openDatabase(path));
+  }
+
+  /** The audit log of this database, timed by `clock`. */
+  auditLog(clock: Clock): AuditLog {
+    return new AuditLog(this.db, clock);
   }
 
   /** Runs `fn` in one transaction. */

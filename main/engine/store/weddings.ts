@@ -47,6 +47,23 @@ export class Weddings {
       .run(path, weddingId);
   }
 
+  /** Changes a wedding's couple or date (checked by the caller). */
+  update(id: number, change: { couple?: string; date?: string | null }): void {
+    const before = this.byId(id);
+    if (!before) return;
+    this.db
+      .prepare(`UPDATE weddings SET couple = ?, date = ? WHERE id = ?`)
+      .run(change.couple ?? before.couple, change.date === undefined ? before.date : change.date, id);
+  }
+
+  /** Makes `paths` the wedding's folders: the others it had no longer belong to it. */
+  setFolders(id: number, paths: readonly string[]): void {
+    this.db.transaction(() => {
+      this.db.prepare(`DELETE FROM wedding_folders WHERE wedding_id = ?`).run(id);
+      for (const p of paths) this.addFolder(id, p);
+    })();
+  }
+
   byId(id: number): Wedding | undefined {
     const row = this.db.prepare(`SELECT * FROM weddings WHERE id = ?`).get(id) as WeddingRow | undefined;
     return row && this.withFolders(row);

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { systemClock } from '../clock.js';
 import { loadConfig, newConfig, saveConfig } from '../config/config-file.js';
 import type { Config } from '../config/schema.js';
@@ -38,6 +38,14 @@ export interface TestHomeOptions {
   stableMs?: number;
   /** Parent of the temp folder (default the OS temp folder). */
   parent?: string;
+  /**
+   * Whether the vault folders are on the laptop (default false: each stands for an external drive,
+   * as its `drive-<name>` folder says, though a temp folder shares the photos' disk); `by-disk`:
+   * not configured, decided by the disk as for a user who adds a folder.
+   */
+  vaultsOnLaptop?: boolean | 'by-disk';
+  /** Where the vault folders are made (default inside the temp folder, on the photos' disk). */
+  vaultParent?: string;
 }
 
 /** Creates a home with a weddings folder and two local vaults, configured as `keepsake` commands would. */
@@ -50,11 +58,21 @@ export async function makeTestHome(opts: TestHomeOptions = {}): Promise<TestHome
   const vaults: Record<string, string> = {};
   let config = addFolder(newConfig(), weddings, 'weddings');
   for (const name of names) {
-    await mkdir(join(root, `drive-${name}`));
-    vaults[name] = join(root, `drive-${name}`, 'Keepsake');
+    const drive = opts.vaultParent
+      ? await mkdtemp(join(opts.vaultParent, `keepsake-drive-${name}-`))
+      : join(root, `drive-${name}`);
+    await mkdir(drive, { recursive: true });
+    vaults[name] = join(drive, 'Keepsake');
+    const onLaptop = opts.vaultsOnLaptop ?? false;
     config = await addDestination(
       config,
-      { name, kind: 'local', path: vaults[name], enabled: true },
+      {
+        name,
+        kind: 'local',
+        path: vaults[name],
+        enabled: true,
+        ...(onLaptop === 'by-disk' ? {} : { onLaptop }),
+      },
       systemClock,
     );
   }
@@ -78,7 +96,11 @@ export async function makeTestHome(opts: TestHomeOptions = {}): Promise<TestHome
     configure(change) {
       saveConfig(home, change(loadConfig(home)!));
     },
-    remove: () => rm(root, { recursive: true, force: true }),
+    async remove() {
+      await rm(root, { recursive: true, force: true });
+      if (opts.vaultParent)
+        for (const v of Object.values(vaults)) await rm(dirname(v), { recursive: true, force: true });
+    },
   };
 }
 

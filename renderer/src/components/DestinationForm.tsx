@@ -103,6 +103,8 @@ export function DestinationForm({
   const [kind, setKind] = useState<DestinationKind>(initialKind);
   const [f, setF] = useState<Record<string, string>>({ name: '', ...initial });
   const [encrypt, setEncrypt] = useState(initialKind !== 'local');
+  /** The user says this folder is on a drive or NAS of its own (otherwise Keepsake compares disks). */
+  const [offLaptop, setOffLaptop] = useState(false);
   const [passphrase, setPassphrase] = useState({ first: '', again: '' });
   const [test, setTest] = useState<ConnectionTest | null>(null);
   const [busy, setBusy] = useState<'test' | 'add' | null>(null);
@@ -113,7 +115,10 @@ export function DestinationForm({
     setTest(null);
     setAdded(null);
   };
-  const dest = toNewDestination(f, kind);
+  const dest = {
+    ...toNewDestination(f, kind),
+    ...(kind === 'local' && offLaptop ? { onLaptop: false } : {}),
+  };
   const passphraseProblem =
     !encrypt || passphrase.first === ''
       ? null
@@ -192,6 +197,18 @@ export function DestinationForm({
           hint="On the drive or share to back up to. Keepsake creates it if its parent folder exists."
           required
         />
+      )}
+      {kind === 'local' && (
+        <label className="check">
+          <input type="checkbox" checked={offLaptop} onChange={(e) => setOffLaptop(e.target.checked)} />
+          <span>
+            <strong>It is an external drive or NAS</strong>{' '}
+            <span className="muted">
+              a copy that survives a lost or broken laptop. Unticked, Keepsake checks whether the folder is on
+              the laptop’s own disk, and a copy there does not count as protection.
+            </span>
+          </span>
+        </label>
       )}
       {cloud && kind !== 'azure' && (
         <Text label="Bucket" value={f.bucket ?? ''} onChange={set('bucket')} required />

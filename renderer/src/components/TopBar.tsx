@@ -1,10 +1,16 @@
 import { useEffect, useRef, useState } from 'react';
+import type { StatusReport } from '../../../shared/model/status.js';
 import { api } from '../lib/api.js';
 import { useLiveState } from '../lib/events.js';
 import { plural } from '../lib/format.js';
 import { overall } from '../lib/protection.js';
 import { useStatus } from '../lib/status.js';
 import { Icon } from './Icon.js';
+
+/** Watched folders that are missing or unreadable: new photos in them are not backed up. */
+function unreadableFolders(status: StatusReport): number {
+  return (status.folders ?? []).filter((f) => !f.available).length;
+}
 
 /** The bar above every screen: one sentence on the state of all backups, the live link, pause and protect now. */
 export function TopBar() {
@@ -44,6 +50,13 @@ export function TopBar() {
     } else if (all.failed > 0) {
       summary = `${plural(all.failed, 'file')} failed: see below`;
       tone = 'bad';
+    } else if (unreadableFolders(status) > 0) {
+      summary = `${plural(unreadableFolders(status), 'watched folder')} cannot be read: see below`;
+      tone = 'bad';
+    } else if (all.laptopOnly > 0 && all.laptopOnly >= all.needed - all.protected) {
+      // Copied, but only to this laptop's own disk: say so, and ask for a second place.
+      summary = `${plural(all.laptopOnly, 'file')} only on this laptop's disk: not yet safe from a lost or broken laptop`;
+      tone = 'warn';
     } else {
       summary = `${plural(all.needed - all.protected, 'file')} waiting for protection`;
       tone = 'warn';

@@ -118,6 +118,8 @@ export function overall(weddings: readonly WeddingStatus[]): {
   failed: number;
   pending: number;
   bytes: number;
+  /** Files whose only copies are on the laptop's own disk (not counted as protected). */
+  laptopOnly: number;
 } {
   return weddings.reduce(
     (t, w) => ({
@@ -126,7 +128,8 @@ export function overall(weddings: readonly WeddingStatus[]): {
       failed: t.failed + w.failed,
       pending: t.pending + w.pending,
       bytes: t.bytes + w.bytes,
+      laptopOnly: t.laptopOnly + (w.laptopOnly ?? 0),
     }),
-    { protected: 0, needed: 0, failed: 0, pending: 0, bytes: 0 },
+    { protected: 0, needed: 0, failed: 0, pending: 0, bytes: 0, laptopOnly: 0 },
   );
 }

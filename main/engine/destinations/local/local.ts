@@ -1,9 +1,9 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
-import { dirname, join, relative, sep } from 'node:path';
+import { createReadStream } from 'node:fs';
+import { mkdir, open, readdir, rename, rm, stat, type FileHandle } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { basename, dirname, join, relative, sep } from 'node:path';
 import { Transform, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type {
   ByteRange,
   Destination,
@@ -18,6 +18,35 @@ import { classifyLocalError } from './errors.js';
 
 /** Folder (inside the root) for objects being written; never listed, safe to empty when idle. */
 const TMP_DIR = '.tmp';
+
+/**
+ * Half-written files are named `<host>.<pid>.<uuid>.part`: at start-up the ones of this computer whose
+ * process has died are removed at once (a kill -9 leaves them), while another computer's on a shared
+ * NAS are left until old, as they may still be being written.
+ */
+export const PART_HOST =
+  hostname()
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 40) || 'host';
+
+function partName(): string {
+  return `${PART_HOST}.${process.pid}.${randomUUID()}.part`;
+}
+
+/** Whether a part file was left by a process of this computer that no longer runs. */
+function leftByDeadProcess(name: string): boolean {
+  const m = /^([a-z0-9-]+)\.(\d+)\.[0-9a-f-]+\.part$/.exec(name);
+  if (!m || m[1] !== PART_HOST) return false;
+  const pid = Number(m[2]);
+  if (pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
 
 /**
  * A destination in a local folder: an external drive, a NAS mount, or the embedded default vault.
@@ -53,27 +82,34 @@ export class LocalDestination implements Destination {
     }
   }
 
+  /**
+   * Writes the body to a file and flushes it. A staging upload (`temporary`; its key is unique and
+   * never read by name before promote) is written in place; any other object is written under
+   * `.tmp/` and renamed, so its name only ever holds complete content. The digests in `expect` are
+   * computed on the bytes as written and checked; none is computed when none is expected.
+   */
   async put(key: string, body: Readable, opts: PutOptions): Promise<void> {
     assertValidKey(this.name, key);
-    await this.check();
-    const tmp = join(this.root, TMP_DIR, `${randomUUID()}.part`);
+    const file = opts.temporary ? this.path(key) : join(this.root, TMP_DIR, partName());
+    let created = false;
     try {
-      await mkdir(dirname(tmp), { recursive: true });
-      const sha = createHash('sha256');
+      const out = await this.openNew(file);
+      created = true;
+      const sha = opts.expect?.sha256 ? createHash('sha256') : undefined;
       const md5 = opts.expect?.md5 ? createHash('md5') : undefined;
       let written = 0;
-      const counter = new Transform({
-        transform(chunk: Buffer, _enc, cb) {
-          written += chunk.length;
-          sha.update(chunk);
+      try {
+        for await (const chunk of body as AsyncIterable<Buffer>) {
+          opts.signal?.throwIfAborted();
+          sha?.update(chunk);
           md5?.update(chunk);
-          cb(null, chunk);
-        },
-      });
-      const out = createWriteStream(tmp, { flags: 'wx' });
-      await pipeline(body, counter, out, opts.signal ? { signal: opts.signal } : {});
-      // A staging upload is flushed when it is promoted; everything else before it gets its name.
-      if (!opts.temporary) await fsyncPath(tmp);
+          await writeAll(out, chunk);
+          written += chunk.length;
+        }
+        await out.sync();
+      } finally {
+        await out.close();
+      }
       if (written !== opts.size) {
         throw new DestinationError(
           'integrity',
@@ -81,7 +117,10 @@ export class LocalDestination implements Destination {
           `${key}: received ${written} bytes, expected ${opts.size}`,
         );
       }
-      const got: Digests = { sha256: sha.digest('hex'), ...(md5 ? { md5: md5.digest('hex') } : {}) };
+      const got: Digests = {
+        ...(sha ? { sha256: sha.digest('hex') } : {}),
+        ...(md5 ? { md5: md5.digest('hex') } : {}),
+      };
       for (const alg of ['sha256', 'md5'] as const) {
         const want = opts.expect?.[alg];
         if (want && want !== got[alg]) {
@@ -92,23 +131,22 @@ export class LocalDestination implements Destination {
           );
         }
       }
-      await this.moveIntoPlace(tmp, key, !opts.temporary);
+      if (!opts.temporary) await this.moveIntoPlace(file, key);
     } catch (err) {
-      await rm(tmp, { force: true }).catch(() => undefined);
-      throw classifyLocalError(this.name, err, key);
+      body.destroy();
+      if (created) await rm(file, { force: true }).catch(() => undefined);
+      throw await this.explain(err, key);
     }
   }
 
+  /** The staging file is already flushed by `put`: a rename, and the folder synced. */
   async promote(from: string, to: string): Promise<void> {
     assertValidKey(this.name, from);
     assertValidKey(this.name, to);
-    await this.check();
     try {
-      await stat(this.path(from));
-      await fsyncPath(this.path(from));
-      await this.moveIntoPlace(this.path(from), to, true);
+      await this.moveIntoPlace(this.path(from), to);
     } catch (err) {
-      throw classifyLocalError(this.name, err, from);
+      throw await this.explain(err, from);
     }
   }
 
@@ -136,15 +174,15 @@ export class LocalDestination implements Destination {
     }
   }
 
+  /** A missing object is `not-found`; a missing root (drive unplugged) is `unavailable`. */
   async stat(key: string): Promise<ObjectInfo> {
     assertValidKey(this.name, key);
-    await this.check();
     try {
       const info = await stat(this.path(key));
       if (!info.isFile()) throw Object.assign(new Error('not a file'), { code: 'ENOENT' });
       return { key, size: info.size, modifiedMs: info.mtimeMs };
     } catch (err) {
-      throw classifyLocalError(this.name, err, key);
+      throw await this.explain(err, key);
     }
   }
 
@@ -187,8 +225,9 @@ export class LocalDestination implements Destination {
   }
 
   /**
-   * Removes half-written files left in `.tmp/` by a crash, once older than `olderThanMs` (a file still
-   * being written keeps a fresh modification time). Returns how many were removed.
+   * Removes half-written files left in `.tmp/` by a crash: at once those of a dead process of this
+   * computer, others once older than `olderThanMs` (a file still being written keeps a fresh
+   * modification time). Returns how many were removed.
    */
   async removeAbandonedParts(olderThanMs: number, nowMs: number): Promise<number> {
     let removed = 0;
@@ -196,7 +235,7 @@ export class LocalDestination implements Destination {
       const info = await stat(file).catch(() => undefined);
       if (
         info &&
-        nowMs - info.mtimeMs > olderThanMs &&
+        (leftByDeadProcess(basename(file)) || nowMs - info.mtimeMs > olderThanMs) &&
         (await rm(file, { force: true }).then(
           () => true,
           () => false,
@@ -216,12 +255,65 @@ export class LocalDestination implements Destination {
     return join(this.root, ...key.split('/'));
   }
 
+  /** Folders known to exist under the root: a small file costs no mkdir once its folder is made. */
+  private readonly folders = new Set<string>();
+
+  /** Creates `file` (never an existing one), making its folder first when it is missing. */
+  private async openNew(file: string): Promise<FileHandle> {
+    await this.ensureFolder(dirname(file));
+    return open(file, 'wx', 0o600);
+  }
+
+  /**
+   * Makes a folder under the root. The root itself is checked first and never created: an
+   * unplugged drive's empty mount point must not fill the laptop's disk.
+   */
+  private async ensureFolder(dir: string): Promise<void> {
+    if (this.folders.has(dir)) return;
+    await this.check();
+    await mkdir(dir, { recursive: true });
+    this.folders.add(dir);
+  }
+
   /** rename(2) is atomic within one filesystem; the folder is synced so the name survives power loss. */
-  private async moveIntoPlace(file: string, key: string, durable: boolean): Promise<void> {
+  private async moveIntoPlace(file: string, key: string): Promise<void> {
     const target = this.path(key);
-    await mkdir(dirname(target), { recursive: true });
-    await rename(file, target);
-    if (durable) await fsyncPath(dirname(target)).catch(() => undefined);
+    await this.ensureFolder(dirname(target));
+    try {
+      await rename(file, target);
+    } catch (err) {
+      // The folder was removed since it was made (a drive swapped, a vault emptied by hand).
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      this.folders.clear();
+      await this.ensureFolder(dirname(target));
+      await rename(file, target);
+    }
+    await fsyncPath(dirname(target)).catch(() => undefined);
+  }
+
+  /**
+   * The error as a DestinationError; a missing or unmounted root is said as such (checked only now,
+   * on failure, so a good write costs no extra stat).
+   */
+  private async explain(err: unknown, key: string): Promise<Error> {
+    if (err instanceof DestinationError) return err;
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      try {
+        await this.check();
+      } catch (unavailable) {
+        this.folders.clear();
+        return unavailable as Error;
+      }
+    }
+    return classifyLocalError(this.name, err, key);
+  }
+}
+
+/** Writes the whole buffer (a write may take fewer bytes than asked). */
+async function writeAll(out: FileHandle, chunk: Buffer): Promise<void> {
+  for (let off = 0; off < chunk.length;) {
+    const { bytesWritten } = await out.write(chunk, off, chunk.length - off);
+    off += bytesWritten;
   }
 }
 

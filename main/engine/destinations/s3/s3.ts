@@ -29,6 +29,15 @@ import { guardedBody } from './read-stream.js';
 import { MIN_PART_SIZE } from './limits.js';
 import { uploadObject, type UploadPlan } from './upload.js';
 
+/**
+ * The AWS SDK prints an 8-line NodeVersionSupportWarning on the user's terminal the first time a
+ * client is made under Node 20 (the CLI's Node, not Electron's): it is about the SDK's own future
+ * releases, not anything the user can act on, so it is turned off unless the user set the variable.
+ */
+function quietNodeVersionWarning(): void {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+}
+
 /** Access keys for S3 (or an S3-compatible provider). */
 export interface S3Credentials {
   accessKeyId: string;
@@ -132,6 +141,7 @@ export class S3Destination implements Destination {
       copyPartSize: Math.max(MIN_PART_SIZE, tuning.copyPartSize ?? DEFAULT_COPY_PART_SIZE),
       queueSize,
     };
+    quietNodeVersionWarning();
     this.client = new S3Client({
       region: config.region,
       ...(config.endpoint ? { endpoint: config.endpoint } : {}),

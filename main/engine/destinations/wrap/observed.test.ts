@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { PassThrough, type Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.js';
 import type { ByteRange, ObjectInfo } from '../destination.js';
@@ -60,6 +60,22 @@ describe('withObserver', () => {
       ['stream', 'get', t0, 250],
     ]);
     expect(told[1]![1].error).toBeInstanceOf(DestinationError);
+  });
+
+  it("tells a put that failed because its body did as the caller's fault (an unreadable photo is not a dead destination)", async () => {
+    for (const countBytes of [false, true]) {
+      const { dest, told } = await setup(countBytes);
+      const body = new PassThrough();
+      const put = dest.put('p/x', body, { size: 10 });
+      body.write('01234');
+      body.destroy(Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' }));
+      await expect(put).rejects.toThrow();
+      await dest.put('p/y', bodyOf('0123456789'), { size: 10 });
+      expect(told.map(([phase, o]) => [phase, o.method, o.error !== undefined, o.callerFault])).toEqual([
+        ['call', 'put', true, true],
+        ['call', 'put', false, undefined],
+      ]);
+    }
   });
 
   it('hands streams through untouched without onBytes, and counts their bytes with it', async () => {

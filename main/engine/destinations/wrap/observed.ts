@@ -23,6 +23,11 @@ export interface CallOutcome {
   latencyMs: number;
   /** The failure, when the call failed; a DestinationError's kind says what it means. */
   error?: unknown;
+  /**
+   * True when the call failed because the caller's side did (a put whose body could not be read):
+   * it says nothing about the destination's health, though metrics still count it.
+   */
+  callerFault?: boolean;
 }
 
 /**
@@ -58,9 +63,20 @@ export class ObservedDestination implements Destination {
     this.name = inner.name;
   }
 
+  /**
+   * A put whose body itself failed (the photo could not be read, the read was abandoned) says nothing
+   * about the destination: it is told as `callerFault`, so an unreadable file never marks one down.
+   */
   put(key: string, body: Readable, opts: PutOptions): Promise<void> {
+    let bodyFailed = false;
+    body.once('error', () => (bodyFailed = true));
     const counted = this.counted('put', body);
-    return this.timed('put', () => this.inner.put(key, counted, opts));
+    return this.timed(
+      'put',
+      () => this.inner.put(key, counted, opts),
+      undefined,
+      () => bodyFailed,
+    );
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {
@@ -162,6 +178,7 @@ export class ObservedDestination implements Destination {
     method: DestinationMethod,
     call: () => Promise<T>,
     startedAt = this.observer.clock.now(),
+    callersFault: () => boolean = () => false,
   ): Promise<T> {
     const clock = this.observer.clock;
     try {
@@ -169,7 +186,11 @@ export class ObservedDestination implements Destination {
       this.observer.onOutcome({ method, startedAt, latencyMs: clock.now() - startedAt }, 'call');
       return result;
     } catch (error) {
-      this.observer.onOutcome({ method, startedAt, latencyMs: clock.now() - startedAt, error }, 'call');
+      const latencyMs = clock.now() - startedAt;
+      this.observer.onOutcome(
+        { method, startedAt, latencyMs, error, ...(callersFault() ? { callerFault: true } : {}) },
+        'call',
+      );
       throw error;
     }
   }

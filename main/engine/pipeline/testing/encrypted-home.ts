@@ -52,7 +52,7 @@ export async function makeEncryptedHome(opts: {
     const encrypted = opts.encrypted.includes(name);
     config = await addDestination(
       config,
-      { name, kind: 'local', path: vaults[name], enabled: true },
+      { name, kind: 'local', path: vaults[name], enabled: true, onLaptop: false },
       systemClock,
       undefined,
       encrypted ? testEncryption(home, (k) => (recoveryKey = k)) : undefined,

@@ -149,7 +149,7 @@ export async function threeDestinationHome(
   );
   config = {
     ...config,
-    protection: { copies: 'policy' },
+    protection: { copies: 'policy', laptopCounts: false },
     watch: { stableMs: 0 },
     transfer: { concurrency: opts.concurrency ?? 2, bandwidthLimit: null },
     notifications: { ...config.notifications, webhookUrl: opts.webhookUrl ?? null },

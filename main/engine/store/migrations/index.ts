@@ -4,6 +4,8 @@ import m003 from './003-audit.js';
 import m004 from './004-ciphertexts.js';
 import m005 from './005-protection.js';
 import m006 from './006-queue-order.js';
+import m007 from './007-manifested.js';
+import m008 from './008-capture-source.js';
 
 /** Migrations in order; schema version N is reached by applying the first N. Never edit a shipped one. */
-export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006];
+export const migrations: readonly string[] = [m001, m002, m003, m004, m005, m006, m007, m008];

@@ -1,4 +1,4 @@
-import type { Store } from '../store/store.js';
+import type { Db } from './db.js';
 
 /** Size and digests of the bytes sent for one replica in an encrypted repository. */
 export interface CiphertextDigests {
@@ -12,16 +12,16 @@ export interface CiphertextDigests {
  * sent. Verification after upload and scrubs compare the destination's digest with it.
  */
 export class Ciphertexts {
-  constructor(private readonly store: Store) {}
+  constructor(private readonly db: Db) {}
 
   get(hash: string, destination: string): CiphertextDigests | undefined {
-    return this.store.db
+    return this.db
       .prepare(`SELECT size, md5, sha256 FROM replica_ciphertexts WHERE hash = ? AND destination = ?`)
       .get(hash, destination) as CiphertextDigests | undefined;
   }
 
   record(hash: string, destination: string, d: CiphertextDigests, now: number): void {
-    this.store.db
+    this.db
       .prepare(
         `INSERT INTO replica_ciphertexts (hash, destination, size, md5, sha256, recorded_at) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (hash, destination) DO UPDATE SET size = excluded.size, md5 = excluded.md5,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../shared/model/audit.js';
 import { ManualClock } from '../clock.js';
-import { Store } from '../store/store.js';
+import { Store } from './store.js';
 import { AuditLog } from './audit-log.js';
 
 const dirs: string[] = [];

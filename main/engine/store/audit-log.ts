@@ -1,7 +1,7 @@
 import type { AuditEvent, AuditEventInput, AuditKind, AuditQuery } from '../../../shared/model/audit.js';
 import type { Clock } from '../clock.js';
-import type { Db } from '../store/db.js';
-import { auditToCsvRow, auditCsvHeader } from './csv.js';
+import type { Db } from './db.js';
+import { auditToCsvRow, auditCsvHeader } from '../audit/csv.js';
 
 /** Every AuditKind the trail accepts; `record` refuses any other. */
 export const auditKinds: readonly AuditKind[] = [
