@@ -52,7 +52,7 @@ test('first run: from an empty home to a wedding protected on two destinations',
     // Step 2: the local vault is suggested, inside Keepsake's home; its connection test passes.
     const dest = page.getByRole('form', { name: 'Add a destination' });
     await expect(dest.getByLabel('Name')).toHaveValue('Vault');
-    await expect(dest.getByLabel('Folder')).toHaveValue(join(home, 'Vault'));
+    await expect(dest.getByLabel('Folder', { exact: true })).toHaveValue(join(home, 'Vault'));
     await dest.getByRole('button', { name: 'Test connection' }).click();
     await expect(dest.getByTestId('connection-test')).toContainText('Connection works');
     await shot(page, 'first-run-destination');
@@ -65,13 +65,13 @@ test('first run: from an empty home to a wedding protected on two destinations',
     await page.getByText('Add a second place').click();
     const second = page.getByRole('form', { name: 'Add a destination' });
     await second.getByLabel('Name').fill('Drive');
-    await second.getByLabel('Folder').fill(join(tmp.path, 'NoSuchDrive', 'Keepsake'));
+    await second.getByLabel('Folder', { exact: true }).fill(join(tmp.path, 'NoSuchDrive', 'Keepsake'));
     await second.getByRole('button', { name: 'Test connection' }).click();
     await expect(second.getByTestId('connection-test')).toContainText('The test failed at “Reach it”');
     await expect(second.getByTestId('connection-test')).toContainText('not found');
     await second.getByRole('button', { name: 'Add destination' }).click();
     await expect(second.getByRole('alert')).toContainText('is the drive plugged in?');
-    await second.getByLabel('Folder').fill(join(drive, 'Keepsake'));
+    await second.getByLabel('Folder', { exact: true }).fill(join(drive, 'Keepsake'));
     // On this test machine the "drive" is a folder on the same disk: the user states it is a drive of its own.
     await second.getByLabel('It is an external drive or NAS').check();
     // The drive may be lost: it is encrypted, under a passphrase typed twice.

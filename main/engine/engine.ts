@@ -16,12 +16,15 @@ import { bandwidthLimiterFor } from './destinations/wrap/bandwidth.js';
 import { DestinationMetrics, wrapDestination } from './destinations/wrap/index.js';
 import type { AuditLog } from './store/audit-log.js';
 import { HealthMonitor } from './health/monitor.js';
+import type { OutcomeSink } from './health/outcome.js';
 import { withHealth } from './health/with-health.js';
+import { PausedError, WriteBackoff } from './health/write-backoff.js';
 import { Intake, type Regrouped } from './intake/intake.js';
 import { NotificationCenter } from './notify/center.js';
 import { notifiersFor } from './notify/from-config.js';
 import { reconcile, type ReconcileResult } from './intake/reconcile.js';
 import { acquireLock } from './lock.js';
+import { ownerOnlyFolder } from './owner-only.js';
 import { backupFile, hashPool, type BackupOutcome } from './pipeline/backup-file.js';
 import { writeSnapshots } from './pipeline/snapshot.js';
 import { priceFromBook } from './placement/prices.js';
@@ -109,6 +112,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly raw = new Map<string, Destination>();
   /** Health of every destination: circuit breakers fed by every call, plus probes. */
   readonly monitor: HealthMonitor;
+  /** Pauses uploads to a destination whose writes keep failing, so files are not read again and again. */
+  private readonly writeBackoff: WriteBackoff;
   /** Where stored credentials of cloud destinations are read (a file headless, the keychain under the shell). */
   readonly credentials: Pick<CredentialStore, 'get'>;
   /** The append-only record of backups, verifications, restores and destination changes. */
@@ -131,10 +136,23 @@ export class Engine extends EventEmitter<EngineEvents> {
   ) {
     super();
     this.clock = opts.clock ?? systemClock;
+    ownerOnlyFolder(home);
     this.store = Store.open(databaseFile(home));
     const credentials = (this.credentials = opts.credentials ?? new CredentialStore(home));
     const keys = opts.keys ?? new FileKeyCache(home);
     this.monitor = new HealthMonitor(this.clock);
+    // A trial upload ended: the uploads waiting for it ask again now, and go if it took the write, or
+    // learn the new pause (cheaply: a paused destination's files are not read).
+    this.writeBackoff = new WriteBackoff(this.clock, {}, () => {
+      this.store.queue.retryNow('upload', this.clock.now());
+      this.scheduler.wake();
+    });
+    const outcomes: OutcomeSink = {
+      record: (destination, outcome) => {
+        this.monitor.record(destination, outcome);
+        this.writeBackoff.record(destination, outcome);
+      },
+    };
     this.audit = this.store.auditLog(this.clock);
     this.notices = new NotificationCenter(this.clock, notifiersFor(config, this.clock), {
       belowTargetAfterMs: config.notifications.belowTargetMinutes * 60_000,
@@ -152,7 +170,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         this.raw.set(d.name, raw);
         this.monitor.add(raw, { where: d.kind === 'local' ? 'local' : 'remote' });
         // Health sees every attempt, including the ones retry hides.
-        const wrapped = wrapDestination(withHealth(raw, this.monitor, this.clock), {
+        const wrapped = wrapDestination(withHealth(raw, outcomes, this.clock), {
           clock: this.clock,
           concurrency: Math.max(4, config.transfer.concurrency * 2),
           metrics,
@@ -441,6 +459,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         clock: this.clock,
         repos: this.repos,
         plan: (hash, size) => this.planner.plan(file.weddingId, hash, size).send,
+        admit: (destination) => this.writeBackoff.admit(destination),
         coverage: (hash) => {
           // Records where the content now is and why (placement prefers the copies it has).
           this.planner.plan(file.weddingId, hash, file.size);
@@ -485,10 +504,24 @@ export class Engine extends EventEmitter<EngineEvents> {
       case 'incomplete': {
         this.reportProtection(file.weddingId);
         const message = outcome.errors.map((e) => e.message).join('; ');
-        this.store.files.setState(file.id, job.attempts >= 2 ? 'failed' : 'pending', message, now);
-        if (this.copiesOf(this.store.files.byId(file.id)?.hash ?? null) > 0)
-          this.intake.snapshotSoon(file.weddingId);
+        const paused = outcome.errors.filter((e) => e instanceof PausedError);
+        const onlyPaused = paused.length === outcome.errors.length;
         const waiting = outcome.errors.every((e) => ['unavailable', 'full'].includes(errorKind(e)));
+        // Waiting for a destination that is unreachable, full or paused is not a failure of the file.
+        this.store.files.setState(
+          file.id,
+          job.attempts >= 2 && !waiting ? 'failed' : 'pending',
+          message,
+          now,
+        );
+        // The copies it has are named in a snapshot, so they can be restored meanwhile.
+        if (this.copiesOf(this.store.files.byId(file.id)?.hash ?? null) > 0)
+          this.intake.snapshotSoon(file.weddingId, { now: !this.store.queue.uploadsUnderWay(job.id, now) });
+        if (onlyPaused) {
+          // Not read again until the destination's next trial (or sooner, once it takes writes again).
+          const at = Math.min(...paused.map((e) => e.retryAt));
+          return { ok: false, error: message, retryInMs: Math.max(1000, at - now) };
+        }
         // An upload in flight on a destination that went down is placed elsewhere at once (failover).
         const targets = () =>
           this.planner.plan(file.weddingId, null, file.size).placement.targets.map((t) => t.destination);

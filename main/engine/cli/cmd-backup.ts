@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { StatusReport } from '../../../shared/model/status.js';
+import { RepeatedLines } from './repeated-lines.js';
 import { withEngine, type GlobalOptions } from './context.js';
 import { formatBytes, printJson, progressBar } from './output.js';
 import { printStatus } from './cmd-status.js';
@@ -21,8 +22,12 @@ export function registerBackup(program: Command): void {
           bar.update(read);
         });
         engine.on('file', () => files++);
+        const problems = new RepeatedLines(
+          (l) => process.stderr.write(`\n${l}\n`),
+          () => engine.clock.now(),
+        );
         engine.on('problem', (m) => {
-          if (!g.json) process.stderr.write(`\n${m}\n`);
+          if (!g.json) problems.report(m, m);
         });
         const abort = new AbortController();
         const stop = () => abort.abort();
@@ -37,6 +42,7 @@ export function registerBackup(program: Command): void {
         } finally {
           clearInterval(pending);
           bar.stop();
+          if (!g.json) problems.flush();
           process.off('SIGINT', stop);
           process.off('SIGTERM', stop);
         }

@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { writeFileSync } from 'node:fs';
 import { ApiServer } from '../api/server.js';
 import { defaultUiRoot } from '../api/ui-root.js';
 import type { Engine } from '../engine.js';
@@ -7,6 +6,8 @@ import { EngineHost } from '../host/engine-host.js';
 import { shellSecretsFor } from '../secrets/shell-secrets.js';
 import { homeOf, type GlobalOptions } from './context.js';
 import { formatBytes } from './output.js';
+import { RepeatedLines } from './repeated-lines.js';
+import { refuseSymlink, writeOwnerOnly } from '../owner-only.js';
 
 /** Watches and backs up until SIGINT/SIGTERM, then finishes in-flight work and exits cleanly. */
 export interface RunOptions {
@@ -29,6 +30,8 @@ function announce(engine: Engine): void {
  * folders, destinations and settings changed from the window take effect without a restart.
  */
 export async function runUntilStopped(home: string, opts: RunOptions): Promise<void> {
+  // A secret file that would be written through a symlink is refused before anything starts.
+  if (opts.secretFile) refuseSymlink(opts.secretFile);
   // Take the home's lock before announcing the server: a second Keepsake fails here, plainly.
   // Under the desktop shell, credentials and keys come from its keychain vault (read for every engine).
   const host = await EngineHost.open({ home, secrets: () => shellSecretsFor(home) });
@@ -53,20 +56,31 @@ async function runHost(host: EngineHost, opts: RunOptions): Promise<void> {
   let read = 0;
   let protectedFiles = 0;
   host.on('read', (n) => (read += n));
+  // The same reason for many files (a destination that is down) is one line, with a count.
+  const problems = new RepeatedLines(
+    (l) => console.log(l),
+    () => host.clock.now(),
+  );
   host.on('file', (path, outcome) => {
     if (outcome.kind === 'protected') protectedFiles++;
-    if (verbose || outcome.kind !== 'protected')
-      console.log(
-        `${outcome.kind}: ${path}${'reason' in outcome ? ` (${outcome.reason})` : ''}${'errors' in outcome ? ` (${outcome.errors.map((e) => e.message).join('; ')})` : ''}`,
-      );
+    const why =
+      'reason' in outcome
+        ? outcome.reason
+        : 'errors' in outcome
+          ? outcome.errors.map((e) => e.message).join('; ')
+          : '';
+    const line = `${outcome.kind}: ${path}${why ? ` (${why})` : ''}`;
+    if (verbose) console.log(line);
+    else if (outcome.kind !== 'protected') problems.report(`${outcome.kind}: ${why}`, line);
   });
-  host.on('problem', (m) => console.log(`problem: ${m}`));
+  host.on('problem', (m) => problems.report(m, `problem: ${m}`));
   host.on('snapshot', (s) => verbose && console.log(`snapshot written: ${s}`));
   host.on('engine', (engine) => {
     console.log('Settings changed from the window:');
     announce(engine);
   });
   const ticker = setInterval(() => {
+    problems.flush();
     if (protectedFiles > 0)
       console.log(`${protectedFiles} file(s) protected, ${formatBytes(read)} read so far.`);
     protectedFiles = 0;
@@ -75,14 +89,14 @@ async function runHost(host: EngineHost, opts: RunOptions): Promise<void> {
   const { url } = await api.listen();
   console.log(`Keepsake's window: open ${api.guard.loginUrl(host.clock.now())}`);
   console.log(`  (the link works once; API at ${url}api/, secret-protected)`);
-  if (opts.secretFile)
-    writeFileSync(opts.secretFile, JSON.stringify({ url, secret: api.guard.secret }), { mode: 0o600 });
+  if (opts.secretFile) writeOwnerOnly(opts.secretFile, JSON.stringify({ url, secret: api.guard.secret }));
   try {
     await host.run(abort.signal, () =>
       console.log('Initial scan done; watching for new files. Press Ctrl-C to stop.'),
     );
   } finally {
     clearInterval(ticker);
+    problems.flush();
     await api.close();
   }
   console.log('Stopped cleanly.');

@@ -4,6 +4,7 @@ import { DestinationError } from '../destinations/errors.js';
 import { AlreadyRunningError } from '../lock.js';
 import { FolderError } from '../make-folder.js';
 import { NotifyError } from '../notify/notifier.js';
+import { UnsafeFileError } from '../owner-only.js';
 import { ManifestError } from '../repo/manifest.js';
 import { SnapshotNotFoundError } from '../restore/merge.js';
 import { UnsafePathError } from '../restore/safe-path.js';
@@ -30,6 +31,7 @@ const selfExplaining = [
   NotifyError,
   UnsafePathError,
   FolderError,
+  UnsafeFileError,
 ];
 
 /** An error from the OS (fs, net) or SQLite: a string `code`, and for fs calls the path and syscall. */

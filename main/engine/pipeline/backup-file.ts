@@ -36,6 +36,11 @@ export interface BackupContext {
   coverage: (hash: string) => { met: true } | { met: false; why: string };
   /** Called with every chunk size read from disk, for progress and read accounting. */
   onRead?: (bytes: number) => void;
+  /**
+   * Whether an upload may go to a destination now, or the error saying why it waits (a destination
+   * whose writes keep failing is paused: the file is not read for it). Absent: always.
+   */
+  admit?: (destination: string) => Error | undefined;
 }
 
 export type BackupOutcome =
@@ -121,7 +126,12 @@ export async function backupFile(ctx: BackupContext, file: IndexedFile): Promise
 
   const errors: Error[] = [];
   const wanted = new Set(ctx.plan(hash, stat.size));
-  let targets = ctx.repos.filter((r) => wanted.has(r.name));
+  let targets = ctx.repos.filter((r) => {
+    if (!wanted.has(r.name)) return false;
+    const waits = ctx.admit?.(r.name);
+    if (waits) errors.push(waits);
+    return !waits;
+  });
   if (hash) {
     // The object may already be at a destination the index does not know of (a rebuilt index, another laptop).
     const known: Content = { sha256: hash, md5: store.objects.get(hash)?.md5 ?? null, size: stat.size };

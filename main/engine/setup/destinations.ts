@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { dirname, resolve, sep } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { Readable } from 'node:stream';
 import type { Clock } from '../clock.js';
 import { isoAt } from '../clock.js';
@@ -22,6 +22,7 @@ import type { Destination } from '../destinations/destination.js';
 import { createDestination } from '../destinations/factory.js';
 import { RepositoryKey, unlockRepositoryKey, type RepositorySecret } from '../repo/encryption.js';
 import { makeFolder } from '../make-folder.js';
+import { overlaps } from './overlap.js';
 import { Repository } from '../repo/repository.js';
 
 /** How a destination is encrypted when it is added (see addDestination). */
@@ -73,9 +74,8 @@ export async function addDestination(
   let cfg = dest;
   if (dest.kind === 'local') {
     const full = resolve(dest.path);
-    const inside = (a: string, b: string) => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
     for (const f of config.folders) {
-      if (inside(full, f.path) || inside(f.path, full)) {
+      if (overlaps(full, f.path)) {
         throw new ConfigError(
           `${full} overlaps the watched folder ${f.path}: a backup must not watch itself.`,
         );
@@ -83,7 +83,7 @@ export async function addDestination(
     }
     // Two destinations in one folder would count one copy as two.
     for (const d of config.destinations) {
-      if (d.kind === 'local' && (inside(full, d.path) || inside(d.path, full))) {
+      if (d.kind === 'local' && overlaps(full, d.path)) {
         throw new ConfigError(
           `${full} overlaps the folder of destination "${d.name}" (${d.path}): each copy needs a place of its own.`,
         );

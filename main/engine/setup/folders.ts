@@ -1,7 +1,8 @@
 import { statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
 import { ConfigError } from '../config/config-file.js';
 import type { Config, FolderConfig } from '../config/schema.js';
+import { overlaps } from './overlap.js';
 
 /** Adds a watched folder to the config after checking it exists and does not overlap another one. */
 export function addFolder(config: Config, path: string, kind: FolderConfig['kind']): Config {
@@ -9,16 +10,15 @@ export function addFolder(config: Config, path: string, kind: FolderConfig['kind
   const info = statSync(full, { throwIfNoEntry: false });
   if (!info) throw new ConfigError(`Folder ${full} does not exist.`);
   if (!info.isDirectory()) throw new ConfigError(`${full} is not a folder.`);
-  const inside = (a: string, b: string) => a === b || a.startsWith(b.endsWith(sep) ? b : b + sep);
   for (const f of config.folders) {
     if (f.path === full)
       return { ...config, folders: config.folders.map((x) => (x.path === full ? { path: full, kind } : x)) };
-    if (inside(full, f.path) || inside(f.path, full)) {
+    if (overlaps(full, f.path)) {
       throw new ConfigError(`${full} overlaps the watched folder ${f.path}; watch one or the other.`);
     }
   }
   for (const d of config.destinations) {
-    if (d.kind === 'local' && (inside(full, d.path) || inside(d.path, full))) {
+    if (d.kind === 'local' && overlaps(full, d.path)) {
       throw new ConfigError(
         `${full} overlaps the destination folder ${d.path}: a backup must not watch itself.`,
       );

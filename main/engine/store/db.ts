@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { ownerOnlyFile } from '../owner-only.js';
 import { migrations } from './migrations/index.js';
 
 export type Db = Database.Database;
@@ -16,7 +17,12 @@ export class StoreError extends Error {
  * reported with the way to rebuild the index. Open it once per process.
  */
 export function openDatabase(path: string): Db {
-  if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+  if (path !== ':memory:') {
+    mkdirSync(dirname(path), { recursive: true });
+    // Owner-only before SQLite opens it: its -wal and -shm files are made with the database's mode.
+    closeSync(openSync(path, 'a', 0o600));
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) ownerOnlyFile(f);
+  }
   let db: Db;
   try {
     db = new Database(path);

@@ -69,6 +69,37 @@ export class ProtectionServers {
   }
 }
 
+/**
+ * Adds destination `S3`, a bucket on s3rver reached through the fault proxy, as `keepsake
+ * destinations add s3` would (its key in the home's credential store).
+ */
+export function addS3ThroughProxy(
+  config: Config,
+  servers: ProtectionServers,
+  home: string,
+  bucket: string,
+  tags?: string[],
+): Promise<Config> {
+  return addDestination(
+    config,
+    {
+      name: 'S3',
+      kind: 's3',
+      bucket,
+      region: 'us-east-1',
+      endpoint: servers.proxy.endpoint,
+      credentials: 'environment',
+      enabled: true,
+      ...(tags ? { tags } : {}),
+    },
+    systemClock,
+    {
+      store: new CredentialStore(home),
+      secret: { kind: 's3', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    },
+  );
+}
+
 /** Region tags per destination name (`S3`, `Azure`, `NAS`). */
 export type Tags = Partial<Record<'S3' | 'Azure' | 'NAS', string[]>>;
 
@@ -105,21 +136,7 @@ export async function threeDestinationHome(
   const container = await servers.azure.newContainer();
   const tags = opts.tags ?? {};
   let config: Config = addFolder(newConfig(), weddings, 'weddings');
-  config = await addDestination(
-    config,
-    {
-      name: 'S3',
-      kind: 's3',
-      bucket,
-      region: 'us-east-1',
-      endpoint: servers.proxy.endpoint,
-      credentials: 'environment',
-      enabled: true,
-      ...(tags.S3 ? { tags: tags.S3 } : {}),
-    },
-    systemClock,
-    { store: credentials, secret: { kind: 's3', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } },
-  );
+  config = await addS3ThroughProxy(config, servers, home, bucket, tags.S3);
   config = await addDestination(
     config,
     {
