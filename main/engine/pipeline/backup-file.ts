@@ -452,10 +452,6 @@ async function readInto(
 }
 
 /**
- * If the destination already holds a correct copy of the content, records it and returns true. A
- * copy with the wrong size or digest is removed so it is sent again.
- */
-/**
  * The destinations that do not hold the content yet; those found holding it are adopted, and those
  * that could not be asked are left out with their error added to `errors`.
  */
@@ -476,6 +472,10 @@ async function notHolding(
   return repos.filter((_, i) => found[i] === false);
 }
 
+/**
+ * If the destination already holds a correct copy of the content, records it and returns true. A
+ * copy with the wrong size or digest is removed so it is sent again.
+ */
 async function adoptExisting(ctx: BackupContext, repo: Repository, content: Content): Promise<boolean> {
   const ciphertexts = ctx.store.ciphertexts;
   const recorded = repo.encrypted ? ciphertexts.get(content.sha256, repo.name) : undefined;
