@@ -21,8 +21,18 @@ const which = (cmd: string): string | null => {
   return r.status === 0 ? r.stdout.trim() : null;
 };
 
-/** A peer tool found on this machine, or why it is unavailable (its rows are then left out). */
+/** A peer tool found on this machine, or why it is unavailable. */
 export type Peer = { path: string; version: string } | { missing: string };
+
+/**
+ * Ends the benchmark, before anything is measured, when a peer is missing: a figure without its
+ * peer measured in the same run proves nothing, so a run without one must not exit 0.
+ */
+export function requirePeer(peer: Peer): void {
+  if (!('missing' in peer)) return;
+  process.stderr.write(`bench: ${peer.missing}: install it and run the benchmark again.\n`);
+  process.exit(1);
+}
 
 /** Finds a Debian-packaged tool, installing it with apt-get when it is missing and we are root. */
 function ensurePackage(name: string, versionArgs: string[], log: (s: string) => void): Peer {

@@ -18,6 +18,7 @@ import {
   cpCopy,
   ensureBuilt,
   ensureRclone,
+  requirePeer,
   ensureRestic,
   rcloneCheck,
   rcloneCopy,
@@ -80,13 +81,11 @@ const built = ensureBuilt(repoRoot, settings.build, log);
 if (built) notes.push(built);
 const rclone = ensureRclone(log);
 const rclonePath = 'path' in rclone ? rclone.path : null;
-if (!rclonePath)
-  notes.push(`${'missing' in rclone ? rclone.missing : ''}: rclone rows and ratios are missing`);
+requirePeer(rclone);
 const warmRclone = () => rclonePath && warmProgram(rclonePath, ['version']);
 const restic = ensureRestic(log);
 const resticPath = 'path' in restic ? restic.path : null;
-if (!resticPath)
-  notes.push(`${'missing' in restic ? restic.missing : ''}: restic rows and ratios are missing`);
+requirePeer(restic);
 const warmRestic = () => resticPath && warmProgram(resticPath, ['version']);
 if (!hasGnuTime())
   notes.push('/usr/bin/time not found: peak memory and disk reads polled from /proc every 50 ms');

@@ -14,7 +14,7 @@ import { toCase, toSample, type CaseResult, type Sample } from '../cases.js';
 import { generateWeddingCorpus, type CorpusSummary } from '../corpus.js';
 import { KeepsakeHome, childEnv, type KeepsakeRun } from '../keepsake.js';
 import { dropCaches, hasGnuTime, killRunning, timedSync, type Measured } from '../measure.js';
-import { ensureBuilt, ensureRclone, warmProgram } from '../peers.js';
+import { ensureBuilt, ensureRclone, requirePeer, warmProgram } from '../peers.js';
 import {
   busyNote,
   ColdStarts,
@@ -96,8 +96,7 @@ if (hasEncryption)
   );
 const rclone = ensureRclone(log);
 const rclonePath = 'path' in rclone ? rclone.path : null;
-if (!rclonePath)
-  notes.push(`${'missing' in rclone ? rclone.missing : ''}: rclone rows and ratios are missing`);
+requirePeer(rclone);
 if (!hasGnuTime()) notes.push('/usr/bin/time not found: peak memory polled from /proc every 50 ms');
 
 mkdirSync(settings.baseDir, { recursive: true });

@@ -15,7 +15,7 @@ import { sumSamples, toSample, type Sample } from '../cases.js';
 import { treeSize, type CorpusSummary } from '../corpus.js';
 import { KeepsakeHome, childEnv, type KeepsakeRun } from '../keepsake.js';
 import { dropCaches, hasGnuTime, killRunning, measure, timedSync, type Measured } from '../measure.js';
-import { ensureBuilt, ensureRclone, rcloneCopy, warmProgram } from '../peers.js';
+import { ensureBuilt, ensureRclone, requirePeer, rcloneCopy, warmProgram } from '../peers.js';
 import {
   busyNote,
   ColdStarts,
@@ -101,7 +101,7 @@ const built = ensureBuilt(repoRoot, settings.build, log);
 if (built) notes.push(built);
 const rclone = ensureRclone(log);
 const rclonePath = 'path' in rclone ? rclone.path : null;
-if (!rclonePath) notes.push(`${'missing' in rclone ? rclone.missing : ''}: the rclone rows are missing`);
+requirePeer(rclone);
 if (!hasGnuTime())
   notes.push('/usr/bin/time not found: peak memory and disk reads polled from /proc every 50 ms');
 

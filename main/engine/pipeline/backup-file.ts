@@ -187,12 +187,16 @@ async function sendOnce(
   let content: Content | undefined = knownHash
     ? { sha256: knownHash, md5: store.objects.get(knownHash)?.md5 ?? null, size: stat.size }
     : undefined;
+  // A small file is read from disk once for all passes: its bytes are kept for the next one.
+  const bytes: SmallFileBytes = {};
   if (!content && inPlace.length > 0 && store.objects.hasSize(stat.size)) {
     // Maybe a duplicate (a card imported twice, a copied folder): hash it first rather than write
-    // its bytes to every local folder only to throw them away. A same-size new file costs a read more.
+    // its bytes to every local folder only to throw them away. A same-size new large file costs a
+    // read more; a small one (sidecars share sizes all the time) is kept in memory instead.
     const hashedOnly = await readPass(ctx, path, stat, {
       algs: named.some((r) => !r.encrypted) ? ['sha256', 'md5'] : ['sha256'],
       staged: [],
+      bytes,
     });
     if (hashedOnly.kind === 'stop') return hashedOnly;
     const hashed: Content = {
@@ -211,6 +215,7 @@ async function sendOnce(
     const first = await readPass(ctx, path, stat, {
       algs: content ? (wantMd5 ? ['md5'] : []) : wantMd5 ? ['sha256', 'md5'] : ['sha256'],
       staged: inPlace,
+      bytes,
     });
     if (first.kind === 'stop') return first;
     const hashed: Content = {
@@ -247,7 +252,7 @@ async function sendOnce(
     named = await notHolding(ctx, named, content, errors);
   }
   if (named.length > 0) {
-    const sent = await sendNamedPass(ctx, path, stat, content, named);
+    const sent = await sendNamedPass(ctx, path, stat, content, named, bytes);
     if (sent.kind === 'stop') return sent;
     errors.push(...sent.errors);
   }
@@ -278,7 +283,7 @@ async function readPass(
   ctx: BackupContext,
   path: string,
   stat: FileStat,
-  opts: { algs: HashAlgorithm[]; staged: Repository[] },
+  opts: { algs: HashAlgorithm[]; staged: Repository[]; bytes: SmallFileBytes },
 ): Promise<Pass1> {
   const hash = hashPool.start(opts.algs, stat.size <= SMALL_FILE);
   const staged = opts.staged.map((repo) => {
@@ -291,6 +296,7 @@ async function readPass(
     stat,
     staged.map((s) => s.branch),
     opts.algs.length > 0 ? (chunk) => hash.update(chunk) : () => undefined,
+    opts.bytes,
   );
   if (read.kind === 'stop') {
     await Promise.all(staged.map(({ repo, key }) => discardStaged(repo, key)));
@@ -311,6 +317,7 @@ async function sendNamedPass(
   stat: FileStat,
   content: Content,
   targets: Repository[],
+  bytes: SmallFileBytes,
 ): Promise<Sent> {
   const { store, clock } = ctx;
   const errors: Error[] = [];
@@ -352,6 +359,7 @@ async function sendNamedPass(
     stat,
     sends.map((x) => x.b),
     recheck ? (chunk) => recheck.update(chunk) : () => undefined,
+    bytes,
   );
   if (read.kind === 'stop') return read;
   if (recheck && (await recheck.digest()).sha256 !== content.sha256) {
@@ -399,8 +407,19 @@ async function readInto(
   stat: FileStat,
   branches: Branch[],
   observe: (chunk: Buffer) => Promise<void> | undefined,
+  bytes: SmallFileBytes = {},
 ): Promise<{ kind: 'ok' } | { kind: 'stop'; outcome: BackupOutcome }> {
   const { store, clock } = ctx;
+  if (bytes.read) {
+    // Read already by an earlier pass of this backup: the same bytes, the same checks after.
+    const kept = bytes.read;
+    try {
+      await fanOut(Readable.from(kept.length === 0 ? [] : [kept]), branches, (chunk) => observe(chunk));
+    } catch (err) {
+      return { kind: 'stop', outcome: { kind: 'unreadable', reason: readError(err) } };
+    }
+    return unchangedSince(ctx, path, stat, kept.length);
+  }
   let handle;
   try {
     handle = await open(path, 'r');
@@ -426,6 +445,7 @@ async function readInto(
         got += bytesRead;
         if (got === buf.length) break;
       }
+      if (got === stat.size) bytes.read = buf.subarray(0, got);
       source = Readable.from(got === 0 ? [] : [buf.subarray(0, got)]);
     } else {
       source = createReadStream(path, { fd: handle, highWaterMark: READ_CHUNK, autoClose: false });
@@ -442,9 +462,24 @@ async function readInto(
   } finally {
     await handle.close().catch(() => undefined);
   }
+  return unchangedSince(ctx, path, stat, size);
+}
+
+/** The bytes of a small file (at most SMALL_FILE), kept after its first read for the next pass. */
+interface SmallFileBytes {
+  read?: Buffer;
+}
+
+/** After a read of `size` bytes: ok if the file is still what was stat'ed, else vanished or changed. */
+async function unchangedSince(
+  ctx: BackupContext,
+  path: string,
+  stat: FileStat,
+  size: number,
+): Promise<{ kind: 'ok' } | { kind: 'stop'; outcome: BackupOutcome }> {
   const after = await lstat(path).then(statOf, () => undefined);
   if (!after) {
-    store.files.markDeleted(path, clock.now());
+    ctx.store.files.markDeleted(path, ctx.clock.now());
     return { kind: 'stop', outcome: { kind: 'vanished' } };
   }
   if (!sameStat(after, stat) || size !== stat.size) return { kind: 'stop', outcome: { kind: 'changed' } };
