@@ -730,7 +730,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       warnings.push(
         `${laptopOnly} ${laptopOnly === 1 ? 'file has' : 'files have'} ${copies === 1 ? '1 copy' : `${copies} copies`}, ` +
           "on this laptop's disk: not yet safe from a lost or broken laptop. Add an external drive, a NAS or a cloud " +
-          '(`npx keepsake destinations add`).',
+          'as a destination.',
       );
     }
     const awaiting = all.reduce((n, w) => n + (w.awaitingManifest ?? 0), 0);

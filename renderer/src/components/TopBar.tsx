@@ -41,6 +41,7 @@ export function TopBar() {
     }
   };
   let summary = 'Checking your backups…';
+  let detail: string | undefined;
   let tone = 'neutral';
   if (status && all) {
     if (all.needed === 0) summary = 'No files to protect yet';
@@ -55,7 +56,9 @@ export function TopBar() {
       tone = 'bad';
     } else if (all.laptopOnly > 0 && all.laptopOnly >= all.needed - all.protected) {
       // Copied, but only to this laptop's own disk: say so, and ask for a second place.
-      summary = `${plural(all.laptopOnly, 'file')} only on this laptop's disk: not yet safe from a lost or broken laptop`;
+      // Short enough for the bar at 800 px; the whole sentence is its tooltip and on the overview.
+      summary = `${plural(all.laptopOnly, 'file')} only on this laptop`;
+      detail = `${plural(all.laptopOnly, 'file')} only on this laptop's disk: not yet safe from a lost or broken laptop`;
       tone = 'warn';
     } else {
       summary = `${plural(all.needed - all.protected, 'file')} waiting for protection`;
@@ -64,7 +67,12 @@ export function TopBar() {
   }
   return (
     <header className="topbar">
-      <div className={`topbar-summary tone-${tone}`} role="status" aria-live="polite">
+      <div
+        className={`topbar-summary tone-${tone}`}
+        role="status"
+        aria-live="polite"
+        title={detail ?? summary}
+      >
         <Icon name={tone === 'ok' ? 'shield' : tone === 'bad' ? 'alert' : 'clock'} />
         <span>{summary}</span>
         {paused && <span className="topbar-paused">Uploads paused</span>}

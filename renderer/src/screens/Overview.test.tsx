@@ -3,7 +3,7 @@ import { cleanup, render, screen } from '@testing-library/react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { FailoverSummary, StatusReport } from '../../../shared/model/status.js';
 import type { WeddingStatus } from '../../../shared/model/wedding.js';
-import { AtRisk, FailoverCard } from './Overview.js';
+import { AtRisk, FailoverCard, ProtectedShare } from './Overview.js';
 
 afterEach(cleanup);
 
@@ -61,6 +61,33 @@ describe('the overview', () => {
     expect(list.textContent).not.toContain('Garcia & Lee');
     expect(screen.getByTestId('below-target').textContent).toBe(
       '1 wedding below target now (4 files): Smith & Jones.',
+    );
+  });
+
+  it('says a wedding copied only to the laptop is only on the laptop, not waiting', () => {
+    render(
+      <AtRisk
+        status={status([
+          wedding(1, 'Smith & Jones', { files: 4, protected: 0, laptopOnly: 4, belowTarget: 4 }),
+        ])}
+      />,
+    );
+    const list = screen.getByRole('list');
+    expect(list.textContent).toContain('4 files only on this laptop');
+    expect(list.textContent).not.toContain('waiting');
+  });
+
+  it('counts what is only on the laptop apart from what is protected', () => {
+    render(
+      <ProtectedShare
+        status={status([
+          wedding(1, 'Smith & Jones', { files: 4, bytes: 200_000, protected: 0, laptopOnly: 4 }),
+        ])}
+      />,
+    );
+    expect(screen.getByTestId('protected-share').textContent).toBe('0%');
+    expect(screen.getByText(/safe from a lost laptop/).textContent).toBe(
+      '0 files of 4 files (200 KB) safe from a lost laptop; 4 only on its own disk.',
     );
   });
 

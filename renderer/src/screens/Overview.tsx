@@ -35,7 +35,9 @@ export function ProtectedShare({ status }: { status: StatusReport }) {
       <p className="muted">
         {all.needed === 0
           ? 'No photos yet. Copy a wedding folder into a watched folder to begin.'
-          : `${plural(all.protected, 'file')} of ${plural(all.needed, 'file')} (${formatBytes(all.bytes)}) on at least ${plural(status.target, 'destination')}.`}
+          : all.laptopOnly > 0
+            ? `${plural(all.protected, 'file')} of ${plural(all.needed, 'file')} (${formatBytes(all.bytes)}) safe from a lost laptop; ${all.laptopOnly} only on its own disk.`
+            : `${plural(all.protected, 'file')} of ${plural(all.needed, 'file')} (${formatBytes(all.bytes)}) on at least ${plural(status.target, 'destination')}.`}
       </p>
     </section>
   );
@@ -73,6 +75,13 @@ export function AtRisk({ status }: { status: StatusReport }) {
                 </a>
                 {w.failed > 0 ? (
                   <Badge tone="bad">{plural(w.failed, 'file')} failed</Badge>
+                ) : (w.laptopOnly ?? 0) > 0 && (w.laptopOnly ?? 0) >= n - w.protected ? (
+                  <Badge
+                    tone="warn"
+                    title="Copied only to this laptop's own disk: add an external drive, a NAS or a cloud"
+                  >
+                    {plural(w.laptopOnly ?? 0, 'file')} only on this laptop
+                  </Badge>
                 ) : w.protected < n ? (
                   <Badge tone="warn">
                     {plural(n - w.protected, 'file')} waiting ({percent(w.protected, n)}% done)
