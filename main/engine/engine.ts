@@ -633,6 +633,12 @@ export class Engine extends EventEmitter<EngineEvents> {
     };
     const weddings = this.store.weddings.list().map((w) => toStatus(w.id));
     const unassigned = counts.some((c) => c.weddingId === null) ? toStatus(null) : null;
+    const onLaptop = new Set(
+      this.facts
+        .facts(new Set())
+        .filter((f) => f.local)
+        .map((f) => f.name),
+    );
     const destinations = await Promise.all(
       this.config.destinations.map(async (d) => {
         const repo = this.repos.find((r) => r.name === d.name);
@@ -663,6 +669,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           objects: this.store.objects.storedCount(d.name),
           health: h ? h.state : ('unknown' as const),
           since: h ? isoAt(h.since) : null,
+          onLaptop: !this.config.protection.laptopCounts && onLaptop.has(d.name),
         };
       }),
     );

@@ -12,6 +12,11 @@ export interface DestinationStatus extends DestinationSummary {
   health: 'healthy' | 'degraded' | 'down' | 'unknown';
   /** Since when (ISO 8601) the destination is in that state, when known. */
   since: string | null;
+  /**
+   * A folder on the laptop's own disk (or marked so) whose copies, lost with the laptop, do not make
+   * a file protected: false when `protection.laptopCounts` lets them count. Absent from older engines.
+   */
+  onLaptop?: boolean;
 }
 
 /** Everything `keepsake status` shows, also the API's status response. */

@@ -125,6 +125,7 @@ describe('protected means restorable from somewhere other than the laptop', { ti
     const { result, json } = await runCliJson<StatusReport>(h.home, ['backup', '--once']);
     expect(result.code).toBe(1);
     expect(json.weddings[0]).toMatchObject({ protected: 0, laptopOnly: 3 });
+    expect(json.destinations.map((d) => d.onLaptop)).toEqual([true, true]);
   });
 
   it('a folder on another disk counts as off the laptop; laptopCounts makes the rule explicit', async () => {
@@ -135,6 +136,7 @@ describe('protected means restorable from somewhere other than the laptop', { ti
     const { result, json } = await runCliJson<StatusReport>(h.home, ['backup', '--once']);
     expect(result.code).toBe(0);
     expect(json.weddings[0]).toMatchObject({ protected: 3, laptopOnly: 0 });
+    expect(json.destinations[0]!.onLaptop).toBe(false);
     await h.remove();
 
     h = await makeTestHome({ destinations: ['Vault'], vaultsOnLaptop: 'by-disk' });

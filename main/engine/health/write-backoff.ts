@@ -120,9 +120,4 @@ export class WriteBackoff implements OutcomeSink {
       p.lastError,
     );
   }
-
-  /** Forgets a destination (removed from the config). */
-  forget(destination: string): void {
-    this.pauses.delete(destination);
-  }
 }

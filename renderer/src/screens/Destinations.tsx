@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { ConnectionTest } from '../../../shared/api/contract.js';
 import type { DestinationStatus } from '../../../shared/model/status.js';
+import { Badge } from '../components/Badge.js';
 import { ConnectionTestView } from '../components/ConnectionTest.js';
 import { DestinationForm } from '../components/DestinationForm.js';
 import { FolderForm } from '../components/FolderForm.js';
@@ -15,7 +16,7 @@ import { useStatus } from '../lib/status.js';
 import { useResource } from '../lib/use-resource.js';
 
 /** One destination: where, health with history, and test, edit, remove. */
-function DestinationCard({
+export function DestinationCard({
   d,
   health,
   onChanged,
@@ -54,6 +55,12 @@ function DestinationCard({
         <code>{d.location}</code> · {d.kind === 'local' ? 'folder' : d.kind.toUpperCase()} ·{' '}
         {plural(d.objects, 'object')} stored
       </p>
+      {d.onLaptop && (
+        <p className="muted" data-testid="on-laptop">
+          <Badge tone="warn">On this laptop’s disk</Badge> Its copies are lost with the laptop: they do not
+          count as protection. Add an external drive, a NAS or a cloud as well.
+        </p>
+      )}
       <p>
         {health.reason}
         {health.since !== null && <span className="muted"> since {formatTime(health.since)}</span>}
