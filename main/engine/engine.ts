@@ -478,7 +478,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     switch (outcome.kind) {
       case 'protected':
         this.store.files.setState(file.id, 'protected', null, now);
-        this.intake.snapshotSoon(file.weddingId, { now: !this.store.queue.uploadsUnderWay(job.id, now) });
+        this.snapshotAfterUpload(job, file.weddingId, now);
         this.audit.record({
           kind: 'backup',
           weddingId: file.weddingId,
@@ -516,7 +516,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         );
         // The copies it has are named in a snapshot, so they can be restored meanwhile.
         if (this.copiesOf(this.store.files.byId(file.id)?.hash ?? null) > 0)
-          this.intake.snapshotSoon(file.weddingId, { now: !this.store.queue.uploadsUnderWay(job.id, now) });
+          this.snapshotAfterUpload(job, file.weddingId, now);
         if (onlyPaused) {
           // Not read again until the destination's next trial (or sooner, once it takes writes again).
           const at = Math.min(...paused.map((e) => e.retryAt));
@@ -531,6 +531,11 @@ export class Engine extends EventEmitter<EngineEvents> {
         return { ok: false, error: message, retryInMs };
       }
     }
+  }
+
+  /** Queues the wedding's snapshot after an upload: at once when it was the last one under way. */
+  private snapshotAfterUpload(job: Job, weddingId: number | null, now: number): void {
+    this.intake.snapshotSoon(weddingId, { now: !this.store.queue.uploadsUnderWay(job.id, now) });
   }
 
   /** Weddings whose protection changed since the notification center last heard of them. */

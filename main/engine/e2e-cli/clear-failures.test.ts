@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, type CliResult } from '../testing/cli.js';
 import { randomBytesFor } from '../testing/corpus.js';
-import { makeTestHome, type TestHome } from '../testing/home.js';
+import { makeBackedUpHome, makeTestHome, type TestHome } from '../testing/home.js';
 
 // Issue 11 items 7 and 8: every failure of a command is one sentence saying what to do (exit 2), the
 // stack trace only under --debug, and no restore target hangs. Each case printed a stack trace
@@ -27,10 +27,7 @@ function expectSentence(r: CliResult, ...mentions: (string | RegExp)[]): void {
 describe('every error is a sentence saying what to do (CLI)', { timeout: 180_000 }, () => {
   let h: TestHome;
   beforeAll(async () => {
-    h = await makeTestHome({ destinations: ['A'] });
-    const dir = await h.wedding('2026-06-14 Smith & Jones');
-    await writeFile(join(dir, 'IMG_0001.JPG'), randomBytesFor('clear', 10_000));
-    expect((await runCli(h.home, ['backup', '--once'])).code).toBe(0);
+    h = await makeBackedUpHome('clear');
   });
   afterAll(() => h.remove());
 

@@ -7,6 +7,7 @@ import { runCli, runCliJson, startCli } from '../testing/cli.js';
 import { randomBytesFor } from '../testing/corpus.js';
 import { makeTestHome, withTestEngine, type TestHome } from '../testing/home.js';
 import { hashTree, listFiles } from '../testing/inspect.js';
+import { until } from '../testing/until.js';
 
 // "Protected" is what a photographer relies on after a stolen laptop: each case below said protected
 // (or exited 0) on f6d46b4 while the files could not have been restored from anywhere else.
@@ -41,14 +42,6 @@ async function restoreFromVault(home: TestHome, vault: string, slug: string, tar
   const r = await runCli(home.home, ['restore', '--vault', vault, '--wedding', slug, '--to', target]);
   expect(r.code, r.stdout + r.stderr).toBe(0);
   return r;
-}
-
-async function until(check: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const manifestsIn = async (vault: string) =>

@@ -2,8 +2,8 @@ import { chmod, lstat, mkdir, readFile, stat, symlink, writeFile } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, startCli } from '../testing/cli.js';
-import { randomBytesFor } from '../testing/corpus.js';
-import { makeTestHome, type TestHome } from '../testing/home.js';
+import { makeBackedUpHome, type TestHome } from '../testing/home.js';
+import { until } from '../testing/until.js';
 
 // Issue 11 item 11: the home holds the index of every photo and the API secret. On f6d46b4 an
 // existing 0755 home stayed 0755, keepsake.db was 0644, and `run --secret-file` followed a symlink
@@ -11,24 +11,13 @@ import { makeTestHome, type TestHome } from '../testing/home.js';
 
 const mode = async (p: string) => (await stat(p)).mode & 0o777;
 
-async function until(check: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
-  const end = performance.now() + ms;
-  while (!(await check())) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
-
 describe.skipIf(process.platform === 'win32')(
   'only the owner can read what Keepsake keeps',
   { timeout: 120_000 },
   () => {
     let h: TestHome;
     beforeAll(async () => {
-      h = await makeTestHome({ destinations: ['A'] });
-      const dir = await h.wedding('2026-06-14 Smith & Jones');
-      await writeFile(join(dir, 'IMG_0001.JPG'), randomBytesFor('owner', 10_000));
-      expect((await runCli(h.home, ['backup', '--once'])).code).toBe(0);
+      h = await makeBackedUpHome('owner');
     });
     afterAll(() => h.remove());
 

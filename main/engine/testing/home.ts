@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { systemClock } from '../clock.js';
@@ -7,6 +7,8 @@ import type { Config } from '../config/schema.js';
 import { Engine, type EngineOptions } from '../engine.js';
 import { addDestination } from '../setup/destinations.js';
 import { addFolder } from '../setup/folders.js';
+import { runCli } from './cli.js';
+import { randomBytesFor } from './corpus.js';
 
 /** A throw-away Keepsake setup on disk: a home, a watched weddings folder and local vault folders. */
 export interface TestHome {
@@ -116,4 +118,17 @@ export async function withTestEngine<T>(
   } finally {
     await engine.close();
   }
+}
+
+/**
+ * A home with vault `A` and one wedding of one 10 KB photo (its bytes from `seed`), backed up once
+ * through the CLI: the starting point of tests of what commands do to an existing setup.
+ */
+export async function makeBackedUpHome(seed: string): Promise<TestHome> {
+  const h = await makeTestHome({ destinations: ['A'] });
+  const dir = await h.wedding('2026-06-14 Smith & Jones');
+  await writeFile(join(dir, 'IMG_0001.JPG'), randomBytesFor(seed, 10_000));
+  const r = await runCli(h.home, ['backup', '--once']);
+  if (r.code !== 0) throw new Error(`the first backup failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return h;
 }
