@@ -7,6 +7,7 @@ import { ConfigError, loadConfig } from './config/config-file.js';
 import { databaseFile, lockFile } from './config/home.js';
 import { CredentialStore } from './config/credentials.js';
 import { FileKeyCache, type KeyCache } from './config/key-cache.js';
+import { deviceOf, type Device } from './config/device.js';
 import type { Config } from './config/schema.js';
 import { errorKind } from './destinations/errors.js';
 import type { Destination } from './destinations/destination.js';
@@ -128,6 +129,11 @@ export class Engine extends EventEmitter<EngineEvents> {
   private readonly intake: Intake;
   private readonly scheduler: Scheduler;
   private releaseLock: (() => void) | undefined;
+
+  /** This installation as a device of the repositories it shares with other laptops. */
+  get device(): Device {
+    return deviceOf(this.config);
+  }
 
   private constructor(
     readonly home: string,
@@ -433,7 +439,7 @@ export class Engine extends EventEmitter<EngineEvents> {
     const writing = (async () => {
       for (const w of weddings) {
         const { written, errors } = await writeSnapshots(
-          { store: this.store, clock: this.clock, repos: this.repos },
+          { store: this.store, clock: this.clock, repos: this.repos, deviceName: this.device.name },
           w,
         );
         for (const x of written) this.emit('snapshot', x);
@@ -579,7 +585,7 @@ export class Engine extends EventEmitter<EngineEvents> {
   private async runSnapshot(job: Job): Promise<JobResult> {
     const weddingId = job.subject === 'unassigned' ? null : Number(job.subject);
     const { written, errors } = await writeSnapshots(
-      { store: this.store, clock: this.clock, repos: this.repos },
+      { store: this.store, clock: this.clock, repos: this.repos, deviceName: this.device.name },
       weddingId,
     );
     for (const w of written) this.emit('snapshot', w);
@@ -782,7 +788,10 @@ export class Engine extends EventEmitter<EngineEvents> {
     opts: { percent?: number; onProgress?: (done: number, total: number) => void } = {},
   ): Promise<VerifyResult> {
     await this.prepare();
-    const result = await verifyReplicas({ store: this.store, clock: this.clock, repos: this.repos }, opts);
+    const result = await verifyReplicas(
+      { store: this.store, clock: this.clock, repos: this.repos, deviceName: this.device.name },
+      opts,
+    );
     this.notices.verifyFinished(
       result,
       this.repos.map((r) => r.name),

@@ -104,6 +104,8 @@ export interface WeddingDetail {
 /** One snapshot of a wedding with the destinations holding a manifest of that id. */
 export interface SnapshotListing extends SnapshotRef {
   destinations: string[];
+  /** The name of the device (laptop) that wrote it, when its device index is known; null otherwise. */
+  deviceName: string | null;
 }
 
 /** One snapshot's manifest and the destination it was read from. */

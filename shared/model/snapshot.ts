@@ -20,14 +20,19 @@ export interface Manifest {
   version: 1;
   wedding: { slug: string; couple: string; date: string | null };
   createdAt: string;
+  /** The name of the device that wrote it (kept for readers that predate `device`). */
   host: string;
+  /** The installation that wrote it: its stable id (also the end of the snapshot id) and its name. Absent in manifests from before devices. */
+  device?: { id: string; name: string };
   files: ManifestEntry[];
 }
 
 export interface SnapshotRef {
   wedding: string;
-  /** Snapshot id: the manifest's timestamp name, e.g. `2026-06-15T10-22-31.123Z`. */
+  /** Snapshot id: the manifest's name, its time and device, e.g. `2026-06-15T10-22-31.123Z_5d0c3f0e-…`. */
   id: string;
   key: string;
   createdAt: string;
+  /** Id of the device that wrote it, from the id; null for snapshots from before devices. */
+  device: string | null;
 }

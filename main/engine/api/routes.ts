@@ -144,10 +144,18 @@ async function readSnapshot(
 /** Every snapshot of a wedding over all destinations, one entry per id, newest first. */
 async function snapshotListing(repos: Repository[], slug: string): Promise<SnapshotListing[]> {
   const byId = new Map<string, SnapshotListing>();
+  const names = new Map<string, string>();
+  await Promise.all(
+    repos.map(async (r) => {
+      const indexes = await r.readDeviceIndexes().catch(() => ({ devices: [] }));
+      for (const d of indexes.devices) names.set(d.id, d.name);
+    }),
+  );
   await Promise.all(
     repos.map(async (r) => {
       for (const ref of await r.listSnapshots(slug).catch(() => [])) {
-        const entry = byId.get(ref.id) ?? { ...ref, destinations: [] };
+        const deviceName = ref.device === null ? null : (names.get(ref.device) ?? null);
+        const entry = byId.get(ref.id) ?? { ...ref, destinations: [], deviceName };
         entry.destinations.push(r.name);
         byId.set(ref.id, entry);
       }

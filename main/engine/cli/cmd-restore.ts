@@ -1,17 +1,12 @@
 import type { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { randomUUID } from 'node:crypto';
-import { LocalDestination } from '../destinations/local/local.js';
 import { systemClock } from '../clock.js';
 import { ConfigError } from '../config/config-file.js';
-import type { RepositorySecret } from '../repo/encryption.js';
 import type { Repository } from '../repo/repository.js';
 import { restore, type RestoreResult } from '../restore/restorer.js';
-import { openRepositoryAt } from '../setup/destinations.js';
-import { PASSPHRASE_ENV, readPassphrase } from './cmd-key.js';
 import { withEngine, type GlobalOptions } from './context.js';
 import { formatBytes, printJson, progressBar, table } from './output.js';
+import { checkRecoveryKeyOption, openVault, recoveryHelp, vaultHelp } from './vault-option.js';
 
 interface RestoreOptions {
   wedding: string;
@@ -19,6 +14,7 @@ interface RestoreOptions {
   snapshot?: string;
   path?: string[];
   from?: string;
+  device?: string;
   vault?: string;
   recoveryKey?: string;
   overwrite?: boolean;
@@ -31,60 +27,15 @@ function rehydrateSpeed(v: string): 'fast' | 'standard' | 'bulk' {
   throw new ConfigError(`--rehydrate: expected fast, standard or bulk, got "${v}".`);
 }
 
-/**
- * The recovery key in a file (`--recovery-key FILE`): as printed (grouped, on several lines) or an age
- * identity file; `#` comment lines are skipped, the key's checksum catches a typo.
- */
-async function readRecoveryKeyFile(path: string): Promise<string> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read the recovery key file ${path}: ${(err as Error).message}`);
-  }
-  return text
-    .split(/\r?\n/)
-    .filter((line) => !line.trim().startsWith('#'))
-    .join('');
-}
-
-/**
- * Opens a vault folder without any config (`--vault DIR`, a new computer). An encrypted one is
- * unlocked from its own key files: with `--recovery-key FILE`, else the passphrase (KEEPSAKE_PASSPHRASE
- * or typed at a hidden prompt), asked only when the vault is encrypted. Nothing is written anywhere.
- */
-async function openVault(dir: string, recoveryKeyFile: string | undefined): Promise<Repository> {
-  const secret = async (): Promise<RepositorySecret> => {
-    if (recoveryKeyFile) return { recoveryKey: await readRecoveryKeyFile(recoveryKeyFile) };
-    try {
-      return { passphrase: await readPassphrase('unlock') };
-    } catch (err) {
-      if (!(err instanceof ConfigError) || err.message === 'cancelled') throw err;
-      throw new ConfigError(
-        `${dir} is an encrypted vault: ${err.message.replace(/\.$/, '')}; or give its recovery key with --recovery-key FILE.`,
-      );
-    }
-  };
-  return openRepositoryAt(new LocalDestination('vault', resolve(dir)), randomUUID(), secret);
-}
-
-/** `--recovery-key` only means something with `--vault`. */
-function checkRecoveryKeyOption(opts: { vault?: string; recoveryKey?: string }): void {
-  if (opts.recoveryKey && !opts.vault) {
-    throw new ConfigError(
-      '--recovery-key goes with --vault; with a Keepsake config, `keepsake key unlock` puts the key back.',
-    );
-  }
-}
-
-const vaultHelp = 'read straight from a local vault folder, without a Keepsake config (a new computer)';
-const recoveryHelp = `with --vault: unlock an encrypted vault with the recovery key in FILE instead of its passphrase (${PASSPHRASE_ENV}, or typed)`;
-
 function report(r: RestoreResult, json: boolean): void {
   if (json) return printJson(r);
   console.log(
     `Restored ${r.restored} file(s), ${formatBytes(r.bytes)}, from snapshot ${r.snapshot.id} on ${r.from}; every file verified against its SHA-256.`,
   );
+  if (r.devices.length > 1)
+    console.log(
+      `The wedding is shared by ${r.devices.length} devices; restored from each one's newest snapshot: ${r.devices.map((d) => `${d.device} ${d.files} file(s)`).join(', ')}.`,
+    );
   const others = r.merged.filter((m) => m.destination !== r.from);
   if (others.length)
     console.log(
@@ -130,6 +81,7 @@ export function registerRestore(program: Command): void {
     .option('--snapshot <id>', 'a snapshot id (default: the latest)')
     .option('--path <glob...>', 'only these paths or globs inside the wedding, e.g. "RAW/**" "*.CR3"')
     .option('--from <destination>', 'read from this destination first')
+    .option('--device <id>', "only this device's snapshots (see `keepsake snapshots`)")
     .option('--vault <dir>', vaultHelp)
     .option('--recovery-key <file>', recoveryHelp)
     .option('--overwrite', 'replace files that already exist in the target')
@@ -146,6 +98,7 @@ export function registerRestore(program: Command): void {
         wedding: opts.wedding,
         target: resolve(opts.to),
         ...(opts.snapshot ? { snapshot: opts.snapshot } : {}),
+        ...(opts.device ? { device: opts.device } : {}),
         ...(opts.path ? { include: opts.path } : {}),
         overwrite: opts.overwrite ?? false,
         ...(opts.rehydrate
@@ -197,12 +150,27 @@ export function registerRestore(program: Command): void {
     .action(async (opts: { wedding?: string; vault?: string; recoveryKey?: string }, cmd: Command) => {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       checkRecoveryKeyOption(opts);
-      const rows: { destination: string; wedding: string; id: string; createdAt: string }[] = [];
+      const rows: {
+        destination: string;
+        wedding: string;
+        id: string;
+        createdAt: string;
+        device: string | null;
+      }[] = [];
+      const names = new Map<string, string>();
       const list = async (repos: Repository[], report: (repo: Repository, err: Error) => void) => {
         for (const repo of repos) {
           try {
+            const { devices } = await repo.readDeviceIndexes();
+            for (const d of devices) names.set(d.id, d.name);
             for (const s of await repo.listSnapshots(opts.wedding))
-              rows.push({ destination: repo.name, wedding: s.wedding, id: s.id, createdAt: s.createdAt });
+              rows.push({
+                destination: repo.name,
+                wedding: s.wedding,
+                id: s.id,
+                createdAt: s.createdAt,
+                device: s.device === null ? null : (names.get(s.device) ?? s.device),
+              });
           } catch (err) {
             report(repo, err as Error);
           }
@@ -221,7 +189,10 @@ export function registerRestore(program: Command): void {
       if (g.json) return printJson(rows);
       if (rows.length === 0) return console.log('No snapshots yet.');
       console.log(
-        table([['WEDDING', 'SNAPSHOT', 'DESTINATION'], ...rows.map((r) => [r.wedding, r.id, r.destination])]),
+        table([
+          ['WEDDING', 'SNAPSHOT', 'DEVICE', 'DESTINATION'],
+          ...rows.map((r) => [r.wedding, r.id, r.device ?? '-', r.destination]),
+        ]),
       );
     });
 }

@@ -10,6 +10,7 @@ import { registerRestore } from './cmd-restore.js';
 import { registerRun } from './cmd-run.js';
 import { registerStart } from './cmd-start.js';
 import { registerStatus } from './cmd-status.js';
+import { registerStudio } from './cmd-studio.js';
 import { registerVerify } from './cmd-verify.js';
 import { registerWeddings } from './cmd-weddings.js';
 import { errorSentence } from './error-sentence.js';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
     registerRestore,
     registerVerify,
     registerCost,
+    registerStudio,
   ]) {
     register(program);
   }

@@ -143,6 +143,8 @@ export const configSchema = z.object({
   version: z.literal(1),
   /** Random id of this installation; names its staging area in shared repositories. */
   installId: z.string().regex(/^[a-z0-9-]{8,64}$/, 'a lower-case id'),
+  /** This laptop's name in a shared repository (manifests, `studio`); default: the computer's host name. */
+  deviceName: z.string().trim().min(1).max(64).optional(),
   folders: z.array(folderSchema).default([]),
   destinations: z.array(destinationSchema).default([]),
   protection: z

@@ -36,7 +36,6 @@ async function cardStillUploading(): Promise<TestHome> {
   return home;
 }
 
-/** Polls `check` until it holds (the process under test decides when; no fixed sleep). */
 /** `restore --vault <vault> --wedding <slug> --to <target>` run as a user would; asserts it succeeded. */
 async function restoreFromVault(home: TestHome, vault: string, slug: string, target: string) {
   const r = await runCli(home.home, ['restore', '--vault', vault, '--wedding', slug, '--to', target]);

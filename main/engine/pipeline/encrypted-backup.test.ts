@@ -126,7 +126,7 @@ describe('encrypted repositories through the engine (local vaults)', () => {
       const manifests = Object.keys(stored).filter((k) => k.startsWith('snapshots/'));
       expect(manifests).toHaveLength(1);
       expect(manifests[0]).toMatch(
-        /^snapshots\/[0-9a-f]{32}\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z\.json\.age$/,
+        /^snapshots\/[0-9a-f]{32}\/\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d\.\d{3}Z_[0-9a-f-]{36}\.json\.age$/,
       );
     }
     // Each replica is its own encryption: the same content has the same name in both (one key) but other bytes.

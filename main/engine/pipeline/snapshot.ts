@@ -1,19 +1,13 @@
 import { createHash } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Manifest, ManifestEntry } from '../../../shared/model/snapshot.js';
-import type { Wedding } from '../../../shared/model/wedding.js';
 import { isoAt, type Clock } from '../clock.js';
 import { snapshotId } from '../repo/layout.js';
 import type { Repository } from '../repo/repository.js';
 import type { IndexedFile } from '../store/files.js';
 import type { Store } from '../store/store.js';
-
-/** The pseudo-wedding that holds files whose wedding could not be decided. */
-export const UNASSIGNED: Pick<Wedding, 'slug' | 'couple' | 'date'> = {
-  slug: 'unassigned',
-  couple: 'Unassigned files',
-  date: null,
-};
+import { deviceIndexFor } from './device-index.js';
+import { UNASSIGNED } from './unassigned.js';
 
 /**
  * Writes a snapshot manifest of one wedding to each repository: every live file of the wedding whose
@@ -21,7 +15,7 @@ export const UNASSIGNED: Pick<Wedding, 'slug' | 'couple' | 'date'> = {
  * something changed since the last snapshot there (same fingerprint: nothing written).
  */
 export async function writeSnapshots(
-  ctx: { store: Store; clock: Clock; repos: Repository[] },
+  ctx: { store: Store; clock: Clock; repos: Repository[]; deviceName?: string | undefined },
   weddingId: number | null,
 ): Promise<{ written: string[]; errors: Error[] }> {
   const { store, clock } = ctx;
@@ -68,11 +62,13 @@ export async function writeSnapshots(
         version: 1,
         wedding: { slug: wedding.slug, couple: wedding.couple, date: wedding.date },
         createdAt: isoAt(now),
-        host: hostname(),
+        host: ctx.deviceName ?? hostname(),
+        // The installation is the device: its manifests are its own, never replaced by another's.
+        device: { id: repo.installId, name: ctx.deviceName ?? hostname() },
         files: entries,
       };
       try {
-        const id = snapshotId(now);
+        const id = snapshotId(now, repo.installId);
         const { key, sha256 } = await repo.writeManifest(manifest, id);
         store.snapshots.recordWithFiles(
           {
@@ -91,7 +87,12 @@ export async function writeSnapshots(
         written.push(`${repo.name}:${key}`);
       } catch (err) {
         errors.push(err as Error);
+        return;
       }
+      // The studio view's summary of this device here. Only a cache of the manifests: if it cannot
+      // be written now, the next snapshot writes it again.
+      const device = { id: repo.installId, name: ctx.deviceName ?? hostname() };
+      await repo.writeDeviceIndex(deviceIndexFor(store, repo, device, clock)).catch(() => undefined);
     }),
   );
   return { written, errors };

@@ -3,13 +3,16 @@
  *
  *   keepsake-repo.json                     format marker and version
  *   objects/<h0h1>/<sha256>                 one object per distinct file content, named by its SHA-256
- *   snapshots/<wedding-slug>/<id>.json      one manifest per wedding snapshot; <id> is its UTC time
+ *   snapshots/<wedding-slug>/<id>.json      one manifest per wedding snapshot; <id> is its UTC time,
+ *                                           then `_` and the id of the device that wrote it
  *   staging/<install-id>/<uuid>             uploads in progress, safe to delete when no backup runs
+ *   devices/<install-id>.json               what each device stored here, for the studio view
  *
  * Encrypted repositories (format version 2, marker `encryption` set) differ only in names and bytes:
  *   keys/passphrase.age, keys/recovery.age  the repository key, under the passphrase / the recovery key
  *   objects/<n0n1>/<name>                   <name> = HMAC-SHA-256 of the content's SHA-256; age-encrypted
  *   snapshots/<folder>/<id>.json.age        <folder> = HMAC of the wedding slug; age-encrypted manifest
+ *   devices/<install-id>.json.age           the device index, age-encrypted
  */
 export const MARKER_KEY = 'keepsake-repo.json';
 /** Version written to plain repositories (unchanged, so every Keepsake keeps reading them). */
@@ -39,13 +42,27 @@ export function stagingPrefix(installId: string): string {
   return `staging/${installId}/`;
 }
 
-/** Snapshot id for a time: ISO 8601 UTC with `:` replaced by `-` (safe in every key and file name). */
-export function snapshotId(ms: number): string {
-  return new Date(ms).toISOString().replaceAll(':', '-');
+/**
+ * Snapshot id: the time as ISO 8601 UTC with `:` replaced by `-` (safe in every key and file name),
+ * then `_` and the writing device's id, so devices sharing a repository never take each other's names
+ * and name order is still time order. Ids written before devices existed are the time alone.
+ */
+export function snapshotId(ms: number, deviceId: string): string {
+  return `${new Date(ms).toISOString().replaceAll(':', '-')}_${deviceId}`;
 }
 
-export function snapshotTime(id: string): string {
-  return id.replace(/T(\d\d)-(\d\d)-(\d\d)/, 'T$1:$2:$3');
+const SNAPSHOT_ID = /^(\d{4,}-\d\d-\d\dT\d\d)-(\d\d)-(\d\d(?:\.\d+)?Z)(?:_([a-z0-9-]{8,64}))?$/;
+
+/** The time (ISO 8601) and device of a snapshot id; device null for an id from before devices. */
+export function parseSnapshotId(id: string): { createdAt: string; device: string | null } | null {
+  const m = SNAPSHOT_ID.exec(id);
+  return m ? { createdAt: `${m[1]}:${m[2]}:${m[3]}`, device: m[4] ?? null } : null;
+}
+
+/** The time part of a snapshot id, for ordering ids of several devices by time. */
+export function snapshotTimePart(id: string): string {
+  const cut = id.indexOf('_');
+  return cut < 0 ? id : id.slice(0, cut);
 }
 
 export function manifestKey(weddingSlug: string, id: string): string {
@@ -54,4 +71,12 @@ export function manifestKey(weddingSlug: string, id: string): string {
 
 export function manifestPrefix(weddingSlug?: string): string {
   return weddingSlug ? `snapshots/${weddingSlug}/` : 'snapshots/';
+}
+
+export const DEVICES_PREFIX = 'devices/';
+
+/** Key of a device's index: plain JSON, or age-encrypted in an encrypted repository. */
+export function deviceIndexKey(deviceId: string, encrypted: boolean): string {
+  if (!/^[a-z0-9-]{8,64}$/.test(deviceId)) throw new Error(`not a device id: ${deviceId}`);
+  return `${DEVICES_PREFIX}${deviceId}.json${encrypted ? '.age' : ''}`;
 }

@@ -10,6 +10,7 @@ export const manifestSchema = z.object({
   wedding: z.object({ slug: z.string().min(1), couple: z.string(), date: z.string().nullable() }),
   createdAt: z.string(),
   host: z.string(),
+  device: z.object({ id: z.string().regex(/^[a-z0-9-]{8,64}$/), name: z.string() }).optional(),
   files: z.array(
     z.object({
       path: z.string().min(1),

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Readable, type Transform } from 'node:stream';
+import type { DeviceIndex } from '../../../shared/model/device-index.js';
 import type { Manifest, SnapshotRef } from '../../../shared/model/snapshot.js';
 import type { Destination } from '../destinations/destination.js';
 import { CryptoError, PASSPHRASE_KEY_FILE, RECOVERY_KEY_FILE } from '../crypto/index.js';
@@ -10,14 +11,17 @@ import {
   encryptedManifestKey,
   encryptedObjectKey,
   FORMAT_VERSION,
+  DEVICES_PREFIX,
+  deviceIndexKey,
   manifestKey,
   manifestPrefix,
   MARKER_KEY,
   MAX_FORMAT_VERSION,
   objectKey,
-  snapshotTime,
+  parseSnapshotId,
   stagingPrefix,
 } from './layout.js';
+import { parseDeviceIndex, serializeDeviceIndex } from './device-index.js';
 import { ManifestError, parseManifest, serializeManifest } from './manifest.js';
 
 /** keepsake-repo.json: what a repository says about itself. */
@@ -422,8 +426,11 @@ export class Repository {
     if (repoKey.weddingFolder(manifest.wedding.slug) !== at[1]) {
       throw new ManifestError(`${where} is in another wedding's folder: it was moved there or altered`);
     }
-    if (snapshotTime(at[2]!) !== manifest.createdAt) {
-      throw new ManifestError(`${where}: its name does not match its time: it was renamed or altered`);
+    const named = parseSnapshotId(at[2]!);
+    if (named?.createdAt !== manifest.createdAt || named.device !== (manifest.device?.id ?? null)) {
+      throw new ManifestError(
+        `${where}: its name does not match its time and device: it was renamed or altered`,
+      );
     }
     this.slugs.set(at[1]!, manifest.wedding.slug);
     return { manifest, sha256 };
@@ -435,8 +442,9 @@ export class Repository {
     const refs: SnapshotRef[] = [];
     for await (const o of this.dest.list(manifestPrefix(weddingSlug))) {
       const m = /^snapshots\/([^/]+)\/([^/]+)\.json$/.exec(o.key);
-      if (!m) continue;
-      refs.push({ wedding: m[1]!, id: m[2]!, key: o.key, createdAt: snapshotTime(m[2]!) });
+      const named = m && parseSnapshotId(m[2]!);
+      if (!named) continue;
+      refs.push({ wedding: m[1]!, id: m[2]!, key: o.key, ...named });
     }
     return refs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
@@ -459,7 +467,10 @@ export class Repository {
     const refs: SnapshotRef[] = [];
     for (const [folder, items] of folders) {
       const wedding = weddingSlug ?? (await this.slugOf(folder, items));
-      for (const { id, key } of items) refs.push({ wedding, id, key, createdAt: snapshotTime(id) });
+      for (const { id, key } of items) {
+        const named = parseSnapshotId(id);
+        if (named) refs.push({ wedding, id, key, ...named });
+      }
     }
     return refs.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   }
@@ -477,5 +488,46 @@ export class Repository {
       }
     }
     throw last;
+  }
+
+  /** Writes this device's index (atomically). A cache for the studio view: the manifests stay the truth. */
+  async writeDeviceIndex(index: DeviceIndex): Promise<void> {
+    const plain = Buffer.from(serializeDeviceIndex(index));
+    const body = this.encrypted ? await (await this.unlocked()).seal(plain) : plain;
+    const sha256 = createHash('sha256').update(body).digest('hex');
+    await this.dest.put(deviceIndexKey(index.id, this.encrypted), Readable.from([body]), {
+      size: body.length,
+      expect: { sha256 },
+    });
+  }
+
+  /**
+   * Every device index stored here, by device id; one that cannot be read (damaged, another key) is
+   * in `damaged` instead. One list call and one small read per device.
+   */
+  async readDeviceIndexes(): Promise<{ devices: DeviceIndex[]; damaged: { key: string; reason: string }[] }> {
+    const devices: DeviceIndex[] = [];
+    const damaged: { key: string; reason: string }[] = [];
+    const suffix = this.encrypted ? '.json.age' : '.json';
+    const keys: string[] = [];
+    for await (const o of this.dest.list(DEVICES_PREFIX)) if (o.key.endsWith(suffix)) keys.push(o.key);
+    await Promise.all(
+      keys.sort().map(async (key) => {
+        try {
+          const bytes = await readBytes(await this.dest.get(key), 64 * 1024 * 1024);
+          const text = this.encrypted
+            ? (await (await this.unlocked()).open(bytes)).toString('utf8')
+            : bytes.toString('utf8');
+          const index = parseDeviceIndex(text, `${this.name}: ${key}`);
+          if (deviceIndexKey(index.id, this.encrypted) !== key)
+            throw new ManifestError(`${this.name}: ${key} names another device: it was renamed or altered`);
+          devices.push(index);
+        } catch (err) {
+          if (!(err instanceof ManifestError || err instanceof CryptoError)) throw err;
+          damaged.push({ key, reason: err.message });
+        }
+      }),
+    );
+    return { devices: devices.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)), damaged };
   }
 }

@@ -8,6 +8,7 @@ import { Intake } from '../intake/intake.js';
 import { backupFile } from '../pipeline/backup-file.js';
 import { writeSnapshots } from '../pipeline/snapshot.js';
 import { everywhereContext } from '../pipeline/testing/context.js';
+import { snapshotId } from '../repo/layout.js';
 import { Repository } from '../repo/repository.js';
 import { Store } from '../store/store.js';
 import { randomBytesFor } from '../testing/corpus.js';
@@ -33,7 +34,7 @@ class TwoVaults {
     this.store.folders.add(join(root, 'Weddings'), 'weddings', this.clock.now());
     this.intake = new Intake(this.store, this.clock, 0);
     this.repos = ['A', 'B'].map(
-      (n) => new Repository(new LocalDestination(n, this.vault(n)), `install-${n}`),
+      (n) => new Repository(new LocalDestination(n, this.vault(n)), 'install-test'),
     );
   }
 
@@ -97,7 +98,7 @@ class TwoVaults {
 
   /** The snapshot id the next `snapshot()` will have. */
   nextId(): string {
-    return isoAt(this.clock.now() + 60_000).replaceAll(':', '-');
+    return snapshotId(this.clock.now() + 60_000, 'install-test');
   }
 
   async unplug(name: string): Promise<void> {
@@ -265,5 +266,63 @@ describe('files deleted after some destinations last had a snapshot', () => {
     // The snapshot job runs again once B is back: B's manifest no longer lists 2.
     expect(await t.snapshot()).toEqual([]);
     expect((await t.restore()).tree).toEqual({ 'IMG_0001.CR3': sha256(one) });
+  });
+});
+
+describe('laptops sharing a repository, and manifests from before devices', () => {
+  let root = '';
+  let repo: Repository;
+  const entry = (path: string) => {
+    const sha = sha256(path);
+    return {
+      path,
+      sha256: sha,
+      size: 1,
+      object: `objects/${sha.slice(0, 2)}/${sha}`,
+      mtime: '2026-06-14T12:00:00.000Z',
+      captureTime: null,
+    };
+  };
+  const write = (at: string, host: string, paths: string[], device?: string) =>
+    repo.writeManifest(
+      {
+        format: 'keepsake-snapshot',
+        version: 1,
+        wedding: { slug: 'w', couple: 'W', date: null },
+        createdAt: at,
+        host,
+        ...(device ? { device: { id: device, name: host } } : {}),
+        files: paths.map(entry),
+      },
+      device ? `${at.replaceAll(':', '-')}_${device}` : at.replaceAll(':', '-'),
+    );
+  const paths = async (opts = {}) =>
+    (await mergeSnapshots([repo], 'w', opts)).manifest.files.map((f) => f.path);
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'keepsake-devices-'));
+    repo = new Repository(new LocalDestination('V', root), 'install-lead');
+    await repo.init('2026-06-14T11:00:00.000Z');
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it("each device's newest snapshot counts; a named time is every device as of then", async () => {
+    await write('2026-06-14T12:00:00.000Z', 'lead', ['a', 'b'], 'device-lead');
+    await write('2026-06-14T12:01:00.000Z', 'second', ['c'], 'device-second');
+    await write('2026-06-14T12:02:00.000Z', 'lead', ['a'], 'device-lead');
+    expect(await paths()).toEqual(['a', 'c']);
+    expect(await paths({ id: '2026-06-14T12-01-00.000Z' })).toEqual(['a', 'b', 'c']);
+    expect(await paths({ id: '2026-06-14T12-00-00.000Z_device-lead' })).toEqual(['a', 'b']);
+    expect(await paths({ device: 'device-second' })).toEqual(['c']);
+    await expect(paths({ id: '2026-06-14T12-03-00.000Z' })).rejects.toThrow(/no snapshot/);
+  });
+
+  it("an old manifest gives way to its own laptop's newer one, never to another's", async () => {
+    await write('2026-06-14T12:00:00.000Z', 'lead', ['a', 'deleted-since']);
+    expect(await paths()).toEqual(['a', 'deleted-since']);
+    await write('2026-06-14T12:01:00.000Z', 'second', ['c'], 'device-second');
+    expect(await paths()).toEqual(['a', 'c', 'deleted-since']);
+    await write('2026-06-14T12:02:00.000Z', 'lead', ['a'], 'device-lead');
+    expect(await paths()).toEqual(['a', 'c']);
   });
 });

@@ -35,6 +35,8 @@ export interface RestoreRequest {
    * as of that snapshot, each destination's newest at or before it, merged (see mergeSnapshots).
    */
   snapshot?: string;
+  /** Only this device's snapshots (its id), e.g. to get back one laptop's view of a shared wedding. */
+  device?: string;
   /** Paths or globs inside the wedding (`RAW/**`, `*.CR3`, `ceremony/IMG_0001.CR3`); all files when empty. */
   include?: string[];
   target: string;
@@ -55,7 +57,9 @@ export interface RestoreResult {
   /** The destination `snapshot` is on. */
   from: string;
   /** Every snapshot merged into this restore, one per destination, first `snapshot`; see mergeSnapshots. */
-  merged: { destination: string; snapshot: SnapshotRef }[];
+  merged: { destination: string; snapshot: SnapshotRef; device: string }[];
+  /** Files of the restore by the device whose snapshot gave them (laptops sharing the wedding), most first. */
+  devices: { device: string; files: number }[];
   /** Destinations whose snapshots could not be listed: files only they hold were not restored. */
   unreachable: { destination: string; reason: string }[];
   /** Manifests passed over because they are damaged: an older one or another destination's was used. */
@@ -95,6 +99,7 @@ export async function restore(req: RestoreRequest): Promise<RestoreResult> {
   const prefer = req.snapshotSources ?? [];
   const view = await mergeSnapshots(req.repos, req.wedding, {
     ...(req.snapshot ? { id: req.snapshot } : {}),
+    ...(req.device ? { device: req.device } : {}),
     prefer,
   });
   const first = view.parts[0]!;
@@ -103,7 +108,12 @@ export async function restore(req: RestoreRequest): Promise<RestoreResult> {
   const result: RestoreResult = {
     snapshot: first.ref,
     from: first.repo.name,
-    merged: view.parts.map((p) => ({ destination: p.repo.name, snapshot: p.ref })),
+    merged: view.parts.map((p) => ({
+      destination: p.repo.name,
+      snapshot: p.ref,
+      device: p.manifest.device?.name ?? p.manifest.host,
+    })),
+    devices: countBy(entries.map((e) => view.deviceOf.get(e.path) ?? view.manifest.host)),
     unreachable: view.unreachable,
     damaged: view.damaged,
     restored: 0,
@@ -265,4 +275,11 @@ function tempName(name: string): string {
   let chars = Array.from(name);
   while (Buffer.byteLength(`.${chars.join('')}${suffix}`) > 255) chars = chars.slice(0, -1);
   return `.${chars.join('')}${suffix}`;
+}
+
+/** How many times each value occurs, most first. */
+function countBy(values: string[]): { device: string; files: number }[] {
+  const n = new Map<string, number>();
+  for (const v of values) n.set(v, (n.get(v) ?? 0) + 1);
+  return [...n].map(([device, files]) => ({ device, files })).sort((a, b) => b.files - a.files);
 }

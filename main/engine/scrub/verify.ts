@@ -29,7 +29,7 @@ export interface VerifyResult {
  * be sent again from the local original when that still exists.
  */
 export async function verifyReplicas(
-  ctx: { store: Store; clock: Clock; repos: Repository[] },
+  ctx: { store: Store; clock: Clock; repos: Repository[]; deviceName?: string },
   opts: { percent?: number; onProgress?: (done: number, total: number) => void } = {},
 ): Promise<VerifyResult> {
   const { store, clock } = ctx;
@@ -115,7 +115,10 @@ export async function verifyReplicas(
     // counting as protected there and its manifest is written again from the index at once.
     for (const weddingId of damagedWeddings) {
       store.snapshots.forgetManifested(weddingId, repo.name);
-      const { written, errors } = await writeSnapshots({ store, clock, repos: [repo] }, weddingId);
+      const { written, errors } = await writeSnapshots(
+        { store, clock, repos: [repo], deviceName: ctx.deviceName },
+        weddingId,
+      );
       result.rewrittenManifests.push(...written);
       for (const e of errors) result.unreachable.push({ destination: repo.name, reason: e.message });
     }

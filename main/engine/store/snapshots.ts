@@ -110,4 +110,27 @@ export class Snapshots {
       )
       .all(destination) as SnapshotRow[];
   }
+
+  /** The newest snapshot of each wedding on a destination (what this device's index lists there). */
+  newestOfEachWedding(destination: string): SnapshotRow[] {
+    return this.db
+      .prepare(
+        `SELECT wedding_id AS weddingId, destination, snapshot_id AS snapshotId, manifest_key AS manifestKey,
+           manifest_sha256 AS manifestSha256, fingerprint, files, bytes, created_at AS createdAt
+         FROM snapshots s WHERE destination = ? AND id = (
+           SELECT t.id FROM snapshots t WHERE t.destination = s.destination AND t.wedding_id IS s.wedding_id
+           ORDER BY t.created_at DESC, t.id DESC LIMIT 1)
+         ORDER BY wedding_id`,
+      )
+      .all(destination) as SnapshotRow[];
+  }
+
+  /** The destinations holding a snapshot of a wedding. */
+  destinationsOf(weddingId: number | null): string[] {
+    return (
+      this.db
+        .prepare(`SELECT DISTINCT destination AS d FROM snapshots WHERE wedding_id IS ? ORDER BY destination`)
+        .all(weddingId) as { d: string }[]
+    ).map((r) => r.d);
+  }
 }

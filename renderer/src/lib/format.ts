@@ -49,7 +49,7 @@ export function formatTime(t: string | number | null | undefined): string {
 
 /** A snapshot id (`2026-06-15T10-22-31.123Z`) as the moment it names, to the second. */
 export function snapshotMoment(id: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})(\.\d+)?Z$/.exec(id);
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})(\.\d+)?Z(?:_[a-z0-9-]+)?$/.exec(id);
   if (!m) return id;
   const d = new Date(`${m[1]}T${m[2]}:${m[3]}:${m[4]}${m[5] ?? ''}Z`);
   return new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' }).format(d);

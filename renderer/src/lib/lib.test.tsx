@@ -33,6 +33,11 @@ describe('formatting', () => {
     expect(formatDuration(30)).toBe('less than a minute');
     expect(formatDuration(3 * 3600 + 600)).toBe('3 h 10 min');
     expect(snapshotMoment('not-an-id')).toBe('not-an-id');
+    // A snapshot id ends in the device that wrote it; the moment is the same as without.
+    expect(snapshotMoment('2026-06-14T18-00-00.000Z_5d0c3f0e-7a55')).toBe(
+      snapshotMoment('2026-06-14T18-00-00.000Z'),
+    );
+    expect(snapshotMoment('2026-06-14T18-00-00.000Z')).not.toContain('T18');
   });
 });
 

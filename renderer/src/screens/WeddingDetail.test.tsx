@@ -46,8 +46,18 @@ describe('the wedding detail', () => {
             key: 'k2',
             createdAt: '',
             destinations: ['Drive', 'Vault'],
+            device: 'lead-id',
+            deviceName: 'lead-laptop',
           },
-          { wedding: 'w', id: '2026-06-14T18-00-00.000Z', key: 'k1', createdAt: '', destinations: ['Vault'] },
+          {
+            wedding: 'w',
+            id: '2026-06-14T18-00-00.000Z',
+            key: 'k1',
+            createdAt: '',
+            destinations: ['Vault'],
+            device: null,
+            deviceName: null,
+          },
         ]}
       />,
     );
@@ -57,7 +67,7 @@ describe('the wedding detail', () => {
       '#/restore/4/2026-06-14T18-00-00.000Z',
     ]);
     expect(screen.getByText('Latest')).toBeTruthy();
-    expect(screen.getByText('On Drive and Vault')).toBeTruthy();
+    expect(screen.getByText('On Drive and Vault, from lead-laptop')).toBeTruthy();
   });
 
   it('says what a snapshot is when there is none yet', () => {

@@ -128,7 +128,10 @@ export function SnapshotTimeline({
           <div className="timeline-when">
             <strong>{snapshotMoment(s.id)}</strong> {i === 0 && <Badge tone="info">Latest</Badge>}
           </div>
-          <div className="muted">On {s.destinations.join(' and ')}</div>
+          <div className="muted">
+            On {s.destinations.join(' and ')}
+            {s.deviceName ? `, from ${s.deviceName}` : ''}
+          </div>
           <a href={href('restore', weddingId, s.id)}>Browse and restore this version</a>
         </li>
       ))}

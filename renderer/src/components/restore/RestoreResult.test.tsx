@@ -7,7 +7,7 @@ import { combine, RehydratePanel, RestoreResultView } from './RestoreResult.js';
 afterEach(cleanup);
 
 const summary = (over: Partial<RestoreSummary> = {}): RestoreSummary => ({
-  snapshot: { wedding: 'w', id: '2026-06-15T10-22-31.123Z', key: 'k', createdAt: '' },
+  snapshot: { wedding: 'w', id: '2026-06-15T10-22-31.123Z', key: 'k', createdAt: '', device: null },
   from: 'Vault',
   restored: 2,
   bytes: 2_000_000,

@@ -154,6 +154,7 @@ export function SnapshotBrowser({
             <option key={s.id} value={s.id}>
               {snapshotMoment(s.id)}
               {i === 0 ? ' (latest)' : ''} — on {s.destinations.join(', ')}
+              {s.deviceName ? `, from ${s.deviceName}` : ''}
             </option>
           ))}
         </select>
