@@ -45,6 +45,7 @@ test.beforeAll(async ({ browser }) => {
   smith = join(weddings, '2026-06-14 Smith & Jones');
   mkdirSync(weddings, { recursive: true });
   await keepsake(home, ['init']);
+  await keepsake(home, ['device', '--name', 'Lead laptop']);
   await keepsake(home, ['folders', 'add', weddings]);
   await keepsake(home, ['destinations', 'add', 'local', 'Vault', join(home, 'Vault')]);
   // The Drive stands for an external drive (a folder on this machine's one disk, hence --off-laptop).
@@ -127,6 +128,8 @@ test('wedding detail: folders, previews from the photos, copies and snapshots', 
   expect(src).toMatch(/^data:image\/jpeg;base64,\/9j\//);
   await expect(page.locator('.copies').first()).toContainText('Vault');
   await expect(page.locator('.timeline li')).toHaveCount(2);
+  // Each snapshot names the laptop that made it (a studio's laptops share destinations).
+  await expect(page.locator('.timeline li').first()).toContainText('from Lead laptop');
   await shot(page, 'wedding');
   await page.getByRole('button', { name: 'Verify now' }).click();
   await expect(page.locator('.verify [role=status]')).toContainText('all intact');

@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBackup } from './cmd-backup.js';
 import { registerCost } from './cmd-cost.js';
+import { registerDevice } from './cmd-device.js';
 import { registerDestinations } from './cmd-destinations.js';
 import { registerFolders } from './cmd-folders.js';
 import { registerInit } from './cmd-init.js';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
     registerVerify,
     registerCost,
     registerStudio,
+    registerDevice,
   ]) {
     register(program);
   }

@@ -10,7 +10,7 @@ import type { DestinationConfig } from '../config/schema.js';
 import { s3Harness } from '../destinations/testing/s3-harness.js';
 import type { RestoreResult } from '../restore/restorer.js';
 import { addDestination } from '../setup/destinations.js';
-import { runCliJson } from '../testing/cli.js';
+import { runCli, runCliJson } from '../testing/cli.js';
 import { randomBytesFor } from '../testing/corpus.js';
 import { makeTestHome, withTestEngine, type TestHome } from '../testing/home.js';
 import { hashTree, sha256 } from '../testing/inspect.js';
@@ -57,7 +57,8 @@ function sharedWedding(place: Place) {
       [b, 'second-shooter', second],
     ] as const) {
       await place.add(h);
-      h.configure((c) => ({ ...c, deviceName: name }));
+      const named = await runCli(h.home, ['device', '--name', name]);
+      expect(named.code, named.stderr).toBe(0);
       const dir = await h.wedding(WEDDING);
       for (const [p, data] of Object.entries(files)) await writeFile(join(dir, p), data);
       const report = await withTestEngine(h, (e) => e.backupOnce());
@@ -188,3 +189,29 @@ describe('two laptops share one s3rver bucket', { timeout: 180_000 }, () => {
     },
   });
 });
+
+describe(
+  'two laptops share one encrypted vault (the second joins with the passphrase)',
+  { timeout: 180_000 },
+  () => {
+    let vault = '';
+    sharedWedding({
+      name: 'encrypted vault',
+      async add(h) {
+        if (!vault) {
+          vault = join(h.root, 'nas', 'Keepsake');
+          await mkdir(join(h.root, 'nas'));
+        }
+        const r = await runCli(
+          h.home,
+          ['destinations', 'add', 'local', 'NAS', vault, '--off-laptop', '--encrypt'],
+          {
+            env: { KEEPSAKE_PASSPHRASE: 'one passphrase for the studio' },
+          },
+        );
+        expect(r.code, r.stdout + r.stderr).toBe(0);
+      },
+      objects: async () => Object.keys(await hashTree(join(vault, 'objects'))).length,
+    });
+  },
+);
