@@ -129,7 +129,7 @@ test('wedding detail: folders, previews from the photos, copies and snapshots', 
   await expect(page.locator('.copies').first()).toContainText('Vault');
   await expect(page.locator('.timeline li')).toHaveCount(2);
   // Each snapshot names the laptop that made it (a studio's laptops share destinations).
-  await expect(page.locator('.timeline li').first()).toContainText('from Lead laptop');
+  await expect(page.locator('.timeline li').first()).toContainText('made on Lead laptop');
   await shot(page, 'wedding');
   await page.getByRole('button', { name: 'Verify now' }).click();
   await expect(page.locator('.verify [role=status]')).toContainText('all intact');

@@ -67,7 +67,7 @@ describe('the wedding detail', () => {
       '#/restore/4/2026-06-14T18-00-00.000Z',
     ]);
     expect(screen.getByText('Latest')).toBeTruthy();
-    expect(screen.getByText('On Drive and Vault, from lead-laptop')).toBeTruthy();
+    expect(screen.getByText('On Drive and Vault, made on lead-laptop')).toBeTruthy();
   });
 
   it('says what a snapshot is when there is none yet', () => {

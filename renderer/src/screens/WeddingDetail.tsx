@@ -130,7 +130,7 @@ export function SnapshotTimeline({
           </div>
           <div className="muted">
             On {s.destinations.join(' and ')}
-            {s.deviceName ? `, from ${s.deviceName}` : ''}
+            {s.deviceName ? `, made on ${s.deviceName}` : ''}
           </div>
           <a href={href('restore', weddingId, s.id)}>Browse and restore this version</a>
         </li>

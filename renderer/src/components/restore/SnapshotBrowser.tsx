@@ -154,7 +154,7 @@ export function SnapshotBrowser({
             <option key={s.id} value={s.id}>
               {snapshotMoment(s.id)}
               {i === 0 ? ' (latest)' : ''} — on {s.destinations.join(', ')}
-              {s.deviceName ? `, from ${s.deviceName}` : ''}
+              {s.deviceName ? `, made on ${s.deviceName}` : ''}
             </option>
           ))}
         </select>
