@@ -215,6 +215,14 @@ test('destinations, folders, cost, activity and settings show real data or a des
   await expect(page.getByTestId('not-available').or(page.locator('table'))).toBeVisible();
   await shot(page, 'activity');
 
+  // The studio view, from the destinations themselves: this laptop, under the name it was given.
+  await page.getByRole('link', { name: 'Studio' }).click();
+  await expect(page.getByTestId('studio-device').first()).toContainText('Lead laptop');
+  await expect(page.getByTestId('studio-wedding').filter({ hasText: 'Smith & Jones' })).toContainText(
+    'Lead laptop',
+  );
+  await shot(page, 'studio');
+
   await page.getByRole('link', { name: 'Settings' }).click();
   await expect(page.getByLabel('Copies each file needs')).toHaveValue('all');
   await shot(page, 'settings');

@@ -27,6 +27,7 @@ import { reconcile, type ReconcileResult } from './intake/reconcile.js';
 import { acquireLock } from './lock.js';
 import { ownerOnlyFolder } from './owner-only.js';
 import { backupFile, hashPool, type BackupOutcome } from './pipeline/backup-file.js';
+import { deviceIndexFor } from './pipeline/device-index.js';
 import { writeSnapshots } from './pipeline/snapshot.js';
 import { priceFromBook } from './placement/prices.js';
 import { applyOverrides } from './cost/overrides.js';
@@ -49,6 +50,8 @@ import { folderProblem } from './watch/folder-problem.js';
 
 /** How long an interrupted upload may be resumed; older ones start over (S3 aborts them after a day too). */
 const UPLOAD_RESUME_MS = 24 * 3_600_000;
+/** How long after a snapshot this device's index is written, so that one write covers a burst. */
+const DEVICE_INDEX_DELAY_MS = 10_000;
 
 export interface EngineOptions {
   home: string;
@@ -258,7 +261,11 @@ export class Engine extends EventEmitter<EngineEvents> {
     this.scheduler = new Scheduler(
       this.store,
       this.clock,
-      { upload: (job) => this.runUpload(job), snapshot: (job) => this.runSnapshot(job) },
+      {
+        upload: (job) => this.runUpload(job),
+        snapshot: (job) => this.runSnapshot(job),
+        'device-index': (job) => this.runDeviceIndex(job),
+      },
       {
         concurrency: config.transfer.concurrency,
         // Dropped only once the job has left the queue, so the pending bytes never count it twice.
@@ -379,6 +386,9 @@ export class Engine extends EventEmitter<EngineEvents> {
     // Snapshots of weddings touched in this run are written now rather than after the usual delay.
     this.store.queue.dueNow('snapshot', this.clock.now());
     await this.scheduler.drain(0, signal);
+    // Then this device's index on the destinations that got new snapshots: once, with all of them.
+    this.store.queue.dueNow('device-index', this.clock.now());
+    await this.scheduler.drain(0, signal);
     this.flushProtectionReports();
     return this.status();
   }
@@ -443,6 +453,7 @@ export class Engine extends EventEmitter<EngineEvents> {
           w,
         );
         for (const x of written) this.emit('snapshot', x);
+        this.queueDeviceIndexes(written);
         for (const e of errors) this.emit('problem', `snapshot not written yet: ${e.message}`);
         if (errors.length === 0) this.store.queue.remove('snapshot', w === null ? 'unassigned' : String(w));
       }
@@ -589,6 +600,7 @@ export class Engine extends EventEmitter<EngineEvents> {
       weddingId,
     );
     for (const w of written) this.emit('snapshot', w);
+    this.queueDeviceIndexes(written);
     // A wedding is only back at target once its manifests name the copies: an incident closes here.
     if (written.length > 0) {
       this.failover.check();
@@ -596,6 +608,28 @@ export class Engine extends EventEmitter<EngineEvents> {
     }
     if (errors.length === 0) return { ok: true };
     return { ok: false, error: errors.map((e) => e.message).join('; '), retryInMs: retryDelay(job.attempts) };
+  }
+
+  /**
+   * The destinations that got new manifests get this device's index again, a little later so that
+   * a burst of snapshots (a card of many weddings) rewrites it once.
+   */
+  private queueDeviceIndexes(written: string[]): void {
+    const now = this.clock.now();
+    for (const name of new Set(written.map((w) => w.slice(0, w.indexOf(':')))))
+      this.store.queue.enqueue('device-index', name, now, { runAfter: now + DEVICE_INDEX_DELAY_MS });
+  }
+
+  /** Writes this device's index (the studio view's summary, a cache of the manifests) to one destination. */
+  private async runDeviceIndex(job: Job): Promise<JobResult> {
+    const repo = this.repos.find((r) => r.name === job.subject);
+    if (!repo) return { ok: true };
+    try {
+      await repo.writeDeviceIndex(deviceIndexFor(this.store, repo, this.device, this.clock));
+      return { ok: true };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message, retryInMs: retryDelay(job.attempts) };
+    }
   }
 
   private copiesOf(hash: string | null): number {

@@ -11,6 +11,7 @@ import { DestinationsScreen } from './screens/Destinations.js';
 import { OverviewScreen } from './screens/Overview.js';
 import { RestoreScreen } from './screens/Restore.js';
 import { SettingsScreen } from './screens/Settings.js';
+import { StudioScreen } from './screens/Studio.js';
 import { WeddingDetailScreen } from './screens/WeddingDetail.js';
 import { WeddingsScreen } from './screens/Weddings.js';
 import { WelcomeScreen } from './screens/Welcome.js';
@@ -52,6 +53,8 @@ function ScreenOf({ route }: { route: Route }) {
       );
     case 'destinations':
       return <DestinationsScreen />;
+    case 'studio':
+      return <StudioScreen />;
     case 'activity':
       return <ActivityScreen />;
     case 'settings':

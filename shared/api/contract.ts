@@ -1,3 +1,4 @@
+import type { StudioView } from '../model/studio.js';
 import type { AuditEvent } from '../model/audit.js';
 import type { CostReport, RetrievalEstimate, RetrievalSpeed } from '../model/cost.js';
 import type { DestinationKind, DestinationSummary } from '../model/destination.js';
@@ -48,6 +49,7 @@ export interface ApiRoutes {
   'GET /api/health': { response: DestinationHealthReport[] };
   'GET /api/cost': { response: CostReport };
   'GET /api/audit': { response: AuditEvent[] };
+  'GET /api/studio': { response: StudioView };
   /** A wedding's protection policy now, its settings and how far it is from its target. */
   'GET /api/weddings/:id/policy': { response: WeddingPolicy };
   /** Changes a wedding's settings (400 with the reason when refused); its files are placed again. */

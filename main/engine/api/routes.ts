@@ -1,3 +1,4 @@
+import { firstStudioView, StudioUnavailableError } from '../studio/studio-view.js';
 import * as exifrModule from 'exifr';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute } from 'node:path';
@@ -450,6 +451,13 @@ export async function handleApi(
       return costReport(engine.store, engine.config, engine.clock.now()) satisfies Response<'GET /api/cost'>;
     case 'GET /api/audit':
       return engine.audit.query({ limit: 500 }) satisfies Response<'GET /api/audit'>;
+    case 'GET /api/studio':
+      try {
+        return (await firstStudioView(engine.repos)) satisfies Response<'GET /api/studio'>;
+      } catch (err) {
+        if (err instanceof StudioUnavailableError) throw new HttpError(503, err.message);
+        throw err;
+      }
     case 'GET /api/weddings/:id/policy': {
       const { id } = weddingOf(engine, path);
       return {

@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import type { StudioView } from '../../../shared/model/studio.js';
 import { ConfigError } from '../config/config-file.js';
-import type { Repository } from '../repo/repository.js';
-import { studioView } from '../studio/studio-view.js';
+import { firstStudioView, StudioUnavailableError, studioView } from '../studio/studio-view.js';
 import { withEngine, type GlobalOptions } from './context.js';
 import { formatBytes, printJson, table } from './output.js';
 import { checkRecoveryKeyOption, openVault, recoveryHelp, vaultHelp } from './vault-option.js';
@@ -26,30 +25,14 @@ export function registerStudio(program: Command): void {
       checkRecoveryKeyOption(opts);
       const view = opts.vault
         ? await studioView(await openVault(opts.vault, opts.recoveryKey))
-        : await withEngine(g, (engine) => firstThatAnswers(engine.repos, opts.destination));
+        : await withEngine(g, (engine) =>
+            firstStudioView(engine.repos, opts.destination).catch((err: unknown) => {
+              throw err instanceof StudioUnavailableError ? new ConfigError(err.message) : err;
+            }),
+          );
       if (g.json) return printJson(view);
       print(view);
     });
-}
-
-/** The view from `name`, or from the first destination that can be read. */
-async function firstThatAnswers(repos: Repository[], name: string | undefined): Promise<StudioView> {
-  const candidates = name ? repos.filter((r) => r.name === name) : repos;
-  if (candidates.length === 0)
-    throw new ConfigError(
-      name
-        ? `There is no destination named "${name}" (see \`keepsake destinations list\`).`
-        : 'No destination is configured: add one with `keepsake destinations add`, or read a drive with --vault DIR.',
-    );
-  const reasons: string[] = [];
-  for (const repo of candidates) {
-    try {
-      return await studioView(repo);
-    } catch (err) {
-      reasons.push(`${repo.name}: ${(err as Error).message}`);
-    }
-  }
-  throw new ConfigError(`No destination could be read (${reasons.join('; ')}).`);
 }
 
 function print(v: StudioView): void {

@@ -1,7 +1,7 @@
 import { generateX25519Identity } from 'age-encryption';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newConfig, saveConfig } from '../config/config-file.js';
@@ -102,7 +102,14 @@ describe(
       );
       expect(result.code, result.stderr).toBe(0);
       expect(json).toEqual([
-        { destination: 'vault', wedding: SLUG, id: expect.any(String), createdAt: expect.any(String) },
+        {
+          destination: 'vault',
+          wedding: SLUG,
+          id: expect.any(String),
+          createdAt: expect.any(String),
+          // The laptop that made it, by name, from its (encrypted) device index.
+          device: hostname(),
+        },
       ]);
       expect(existsSync(newHome)).toBe(false);
     });

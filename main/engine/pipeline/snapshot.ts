@@ -6,7 +6,6 @@ import { snapshotId } from '../repo/layout.js';
 import type { Repository } from '../repo/repository.js';
 import type { IndexedFile } from '../store/files.js';
 import type { Store } from '../store/store.js';
-import { deviceIndexFor } from './device-index.js';
 import { UNASSIGNED } from './unassigned.js';
 
 /**
@@ -89,10 +88,6 @@ export async function writeSnapshots(
         errors.push(err as Error);
         return;
       }
-      // The studio view's summary of this device here. Only a cache of the manifests: if it cannot
-      // be written now, the next snapshot writes it again.
-      const device = { id: repo.installId, name: ctx.deviceName ?? hostname() };
-      await repo.writeDeviceIndex(deviceIndexFor(store, repo, device, clock)).catch(() => undefined);
     }),
   );
   return { written, errors };

@@ -1,6 +1,7 @@
 import type { Db } from './db.js';
 
-export type JobKind = 'upload' | 'snapshot';
+/** `device-index`: this device's summary for the studio view on one destination (subject: its name). */
+export type JobKind = 'upload' | 'snapshot' | 'device-index';
 
 export interface Job {
   id: number;

@@ -12,6 +12,31 @@ export async function studioView(repo: Repository): Promise<StudioView> {
   return { destination: repo.name, ...summarize(devices), damaged };
 }
 
+/** No destination could give the studio view; the message says which and why. */
+export class StudioUnavailableError extends Error {
+  override readonly name = 'StudioUnavailableError';
+}
+
+/** The view from the destination named `name`, or from the first of `repos` that can be read. */
+export async function firstStudioView(repos: Repository[], name?: string): Promise<StudioView> {
+  const candidates = name ? repos.filter((r) => r.name === name) : repos;
+  if (candidates.length === 0)
+    throw new StudioUnavailableError(
+      name
+        ? `There is no destination named "${name}" (see \`keepsake destinations list\`).`
+        : 'No destination is configured: add one with `keepsake destinations add`, or read a drive with --vault DIR.',
+    );
+  const reasons: string[] = [];
+  for (const repo of candidates) {
+    try {
+      return await studioView(repo);
+    } catch (err) {
+      reasons.push(`${repo.name}: ${(err as Error).message}`);
+    }
+  }
+  throw new StudioUnavailableError(`No destination could be read (${reasons.join('; ')}).`);
+}
+
 /** Devices and weddings from the device indexes; weddings newest first, then by slug. */
 export function summarize(indexes: DeviceIndex[]): Pick<StudioView, 'devices' | 'weddings'> {
   const weddings = new Map<string, StudioWedding & { where: Set<string> }>();

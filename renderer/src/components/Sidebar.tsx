@@ -7,6 +7,7 @@ const ITEMS: { screen: Screen; label: string; icon: IconName; also?: Screen[] }[
   { screen: 'restore', label: 'Restore', icon: 'restore' },
   { screen: 'cost', label: 'Cost', icon: 'cost' },
   { screen: 'destinations', label: 'Destinations & folders', icon: 'destinations' },
+  { screen: 'studio', label: 'Studio', icon: 'studio' },
   { screen: 'activity', label: 'Activity', icon: 'activity' },
   { screen: 'settings', label: 'Settings', icon: 'settings' },
 ];

@@ -8,6 +8,7 @@ export type Screen =
   | 'restore'
   | 'cost'
   | 'destinations'
+  | 'studio'
   | 'activity'
   | 'settings'
   | 'welcome';
@@ -24,6 +25,7 @@ const screens: readonly Screen[] = [
   'restore',
   'cost',
   'destinations',
+  'studio',
   'activity',
   'settings',
   'welcome',
