@@ -4,6 +4,27 @@ import { api } from '../lib/api.js';
 import { formatBytes, formatCount, formatTime, plural } from '../lib/format.js';
 import { useResource } from '../lib/use-resource.js';
 
+/** A table's header row; a column named `#Name` holds numbers (right-aligned). */
+function Head({ columns }: { columns: string[] }) {
+  return (
+    <thead>
+      <tr>
+        {columns.map((c) =>
+          c.startsWith('#') ? (
+            <th key={c} scope="col" className="num">
+              {c.slice(1)}
+            </th>
+          ) : (
+            <th key={c} scope="col">
+              {c}
+            </th>
+          ),
+        )}
+      </tr>
+    </thead>
+  );
+}
+
 /** The laptops sharing the destination and the weddings each stored, as the destination itself says. */
 export function StudioTables({ view }: { view: StudioView }) {
   if (view.devices.length === 0)
@@ -18,21 +39,7 @@ export function StudioTables({ view }: { view: StudioView }) {
         <h2 id="studio-devices">Laptops on {view.destination}</h2>
         <div className="table-wrap">
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Laptop</th>
-                <th scope="col">Last snapshot</th>
-                <th scope="col" className="num">
-                  Weddings
-                </th>
-                <th scope="col" className="num">
-                  Files
-                </th>
-                <th scope="col" className="num">
-                  Size
-                </th>
-              </tr>
-            </thead>
+            <Head columns={['Laptop', 'Last snapshot', '#Weddings', '#Files', '#Size']} />
             <tbody>
               {view.devices.map((d) => (
                 <tr key={d.id} data-testid="studio-device">
@@ -53,21 +60,7 @@ export function StudioTables({ view }: { view: StudioView }) {
         <h2 id="studio-weddings">Weddings</h2>
         <div className="table-wrap">
           <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Wedding</th>
-                <th scope="col">From</th>
-                <th scope="col" className="num">
-                  Files
-                </th>
-                <th scope="col" className="num">
-                  Size
-                </th>
-                <th scope="col" className="num">
-                  Destinations
-                </th>
-              </tr>
-            </thead>
+            <Head columns={['Wedding', 'From', '#Files', '#Size', '#Destinations']} />
             <tbody>
               {view.weddings.map((w) => (
                 <tr key={w.slug} data-testid="studio-wedding">
