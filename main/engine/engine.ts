@@ -44,6 +44,7 @@ import { retryDelay, Scheduler, type JobResult } from './scheduler/scheduler.js'
 import { verifyReplicas, type VerifyResult } from './scrub/verify.js';
 import type { Job } from './store/queue.js';
 import { Coalesced } from './scheduler/coalesced.js';
+import { defaultGroupCommitMs } from './store/group-commit.js';
 import { Store } from './store/store.js';
 import { FolderWatcher } from './watch/watcher.js';
 import { folderProblem } from './watch/folder-problem.js';
@@ -146,7 +147,8 @@ export class Engine extends EventEmitter<EngineEvents> {
     super();
     this.clock = opts.clock ?? systemClock;
     ownerOnlyFolder(home);
-    this.store = Store.open(databaseFile(home));
+    // Group commit: a burst of small files shares one commit (see GroupCommit for what a crash costs).
+    this.store = Store.open(databaseFile(home), { windowMs: defaultGroupCommitMs });
     const credentials = (this.credentials = opts.credentials ?? new CredentialStore(home));
     const keys = opts.keys ?? new FileKeyCache(home);
     this.monitor = new HealthMonitor(this.clock);
@@ -382,6 +384,8 @@ export class Engine extends EventEmitter<EngineEvents> {
   async backupOnce(signal?: AbortSignal): Promise<StatusReport> {
     await this.prepare();
     await this.scan(signal ? { signal } : {});
+    // What the scan found is committed before any upload: a database that cannot grow stops here.
+    this.store.flush();
     await this.scheduler.drain(5000, signal);
     // Snapshots of weddings touched in this run are written now rather than after the usual delay.
     this.store.queue.dueNow('snapshot', this.clock.now());

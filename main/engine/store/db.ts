@@ -28,6 +28,8 @@ export function openDatabase(path: string): Db {
     db = new Database(path);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
+    // Statement journals and sorts in memory: on disk they were a temporary file written for every file.
+    db.pragma('temp_store = MEMORY');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     cacheStatements(db);

@@ -5,6 +5,7 @@ import { openDatabase, type Db } from './db.js';
 import { Failovers } from './failovers.js';
 import { Files } from './files.js';
 import { Folders } from './folders.js';
+import { GroupCommit, type GroupCommitOptions } from './group-commit.js';
 import { Objects } from './objects.js';
 import { Placements } from './placements.js';
 import { Meta } from './meta.js';
@@ -29,7 +30,14 @@ export class Store {
   readonly meta: Meta;
   readonly ciphertexts: Ciphertexts;
 
-  constructor(readonly db: Db) {
+  private readonly group: GroupCommit | undefined;
+
+  /** With `groupCommit`, writes are committed together every few milliseconds (see GroupCommit). */
+  constructor(
+    readonly db: Db,
+    groupCommit?: GroupCommitOptions,
+  ) {
+    this.group = groupCommit ? new GroupCommit(db, groupCommit) : undefined;
     this.folders = new Folders(db);
     this.weddings = new Weddings(db);
     this.files = new Files(db);
@@ -44,8 +52,13 @@ export class Store {
     this.ciphertexts = new Ciphertexts(db);
   }
 
-  static open(path: string): Store {
-    return new Store(openDatabase(path));
+  static open(path: string, groupCommit?: GroupCommitOptions): Store {
+    return new Store(openDatabase(path), groupCommit);
+  }
+
+  /** Commits grouped writes now, so another process reading the database sees them. */
+  flush(): void {
+    this.group?.flush();
   }
 
   /** The audit log of this database, timed by `clock`. */
@@ -59,6 +72,8 @@ export class Store {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (!this.db.open) return;
+    this.group?.flush();
+    this.db.close();
   }
 }
