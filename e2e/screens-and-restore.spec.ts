@@ -130,6 +130,8 @@ test('wedding detail: folders, previews from the photos, copies and snapshots', 
   await expect(page.locator('.timeline li')).toHaveCount(2);
   // Each snapshot names the laptop that made it (a studio's laptops share destinations).
   await expect(page.locator('.timeline li').first()).toContainText('made on Lead laptop');
+  // What was shot, from the EXIF read at intake (issue 14's analyzer).
+  await expect(page.getByTestId('analysis')).toContainText('8 JPEG');
   await shot(page, 'wedding');
   await page.getByRole('button', { name: 'Verify now' }).click();
   await expect(page.locator('.verify [role=status]')).toContainText('all intact');

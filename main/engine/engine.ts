@@ -45,6 +45,8 @@ import { verifyReplicas, type VerifyResult } from './scrub/verify.js';
 import type { Job } from './store/queue.js';
 import { Coalesced } from './scheduler/coalesced.js';
 import { defaultGroupCommitMs } from './store/group-commit.js';
+import { analyzeWedding, UnknownWeddingError } from './analysis/analyze.js';
+import type { WeddingAnalysis } from '../../shared/model/analysis.js';
 import { Store } from './store/store.js';
 import { FolderWatcher } from './watch/watcher.js';
 import { folderProblem } from './watch/folder-problem.js';
@@ -640,6 +642,27 @@ export class Engine extends EventEmitter<EngineEvents> {
     if (!hash) return 0;
     const enabled = new Set(this.repos.map((r) => r.name));
     return this.store.objects.storedAt(hash).filter((d) => enabled.has(d)).length;
+  }
+
+  /**
+   * What each wedding holds and how it is kept (`keepsake analyze`): from the index and the status,
+   * no file is read. `slug` picks one wedding; unassigned files are analyzed as their own group.
+   */
+  async analysis(slug?: string): Promise<WeddingAnalysis[]> {
+    const report = await this.status();
+    const rows = [...report.weddings, ...(report.unassigned ? [report.unassigned] : [])];
+    const picked = slug === undefined ? rows : rows.filter((w) => w.wedding?.slug === slug);
+    if (slug !== undefined && picked.length === 0)
+      throw new UnknownWeddingError(
+        `No wedding "${slug}" here: \`keepsake weddings\` lists them (use the slug, e.g. 2026-06-14-smith-jones).`,
+      );
+    const encrypted = new Set(this.config.destinations.filter((d) => d.encryption).map((d) => d.name));
+    return picked.map((w) => analyzeWedding(this.store, w, encrypted, this.clock.now()));
+  }
+
+  /** The photographer opened a wedding's screen: its temperature counts that. */
+  weddingOpened(weddingId: number): void {
+    this.store.analysis.opened(weddingId, this.clock.now());
   }
 
   /** Per-wedding protection, destinations and problems. Checks each destination's reachability. */

@@ -1,3 +1,4 @@
+import type { WeddingAnalysis } from '../model/analysis.js';
 import type { StudioView } from '../model/studio.js';
 import type { AuditEvent } from '../model/audit.js';
 import type { CostReport, RetrievalEstimate, RetrievalSpeed } from '../model/cost.js';
@@ -52,6 +53,11 @@ export interface ApiRoutes {
   'GET /api/studio': { response: StudioView };
   /** A wedding's protection policy now, its settings and how far it is from its target. */
   'GET /api/weddings/:id/policy': { response: WeddingPolicy };
+  /**
+   * What the wedding holds and how it is kept (`keepsake analyze`). The wedding screen asks once when
+   * it opens, so this also records the opening (after answering: the answer says the time before).
+   */
+  'GET /api/weddings/:id/analysis': { response: WeddingAnalysis };
   /** Changes a wedding's settings (400 with the reason when refused); its files are placed again. */
   'POST /api/weddings/:id/policy': { body: WeddingPolicyChange; response: WeddingPolicy };
 

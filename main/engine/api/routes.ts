@@ -309,6 +309,12 @@ export async function handleApi(
       }));
       return { wedding, files } satisfies WeddingDetail;
     }
+    case 'GET /api/weddings/:id/analysis': {
+      const wedding = weddingOf(engine, path);
+      const [analysis] = await engine.analysis(wedding.slug);
+      engine.weddingOpened(wedding.id);
+      return analysis! satisfies Response<'GET /api/weddings/:id/analysis'>;
+    }
     case 'GET /api/weddings/:id/snapshots': {
       const wedding = weddingOf(engine, path);
       return (await snapshotListing(

@@ -5,17 +5,21 @@
  * "unassigned", so a source that does not give a whole date and time of day gives nothing.
  */
 import type { CaptureSource } from '../../../shared/model/file.js';
-import { readCaptureTime } from './exif.js';
+import { readCaptureTime, type CaptureInfo } from './exif.js';
 
-/** A capture time with its source, or no time (and no source). */
-export type FoundCapture =
-  { captureTime: string; source: CaptureSource } | { captureTime: null; source: null };
+/** What the file says it was shot with: the capture metadata without the time. */
+export type CameraFacts = Omit<CaptureInfo, 'captureTime'>;
 
-const NONE: FoundCapture = { captureTime: null, source: null };
+/** A capture time with its source, or no time (and no source); and the camera facts found. */
+export type FoundCapture = (
+  { captureTime: string; source: CaptureSource } | { captureTime: null; source: null }
+) & { camera: CameraFacts };
 
 /** The capture time of the media file at `path`, from the first source that has one. Never throws. */
 export async function findCaptureTime(path: string): Promise<FoundCapture> {
-  const own = await readCaptureTime(path).catch(() => ({ captureTime: null }));
-  if (own.captureTime !== null) return { captureTime: own.captureTime, source: 'metadata' };
-  return NONE;
+  const { captureTime, ...camera } = await readCaptureTime(path).catch((): CaptureInfo => ({
+    captureTime: null,
+  }));
+  if (captureTime !== null) return { captureTime, source: 'metadata', camera };
+  return { captureTime: null, source: null, camera };
 }

@@ -24,23 +24,65 @@ const fixtures = resolve(repoRoot, '../shared/fixtures/camera');
  * (DateTimeOriginal, else CreateDate, as `YYYY-MM-DDTHH:mm:ss[+HH:MM]`), except where noted.
  */
 const expected: Record<string, CaptureInfo> = {
-  'Canon.jpg': { captureTime: '2003-12-04T06:46:52', make: 'Canon', model: 'Canon EOS DIGITAL REBEL' },
-  'CanonRaw.cr2': { captureTime: '2005-08-03T18:59:18', make: 'Canon', model: 'Canon EOS 350D DIGITAL' },
+  'Canon.jpg': {
+    captureTime: '2003-12-04T06:46:52',
+    make: 'Canon',
+    model: 'Canon EOS DIGITAL REBEL',
+    width: 160,
+    height: 120,
+  },
+  // Width and height: EXIF PixelX/YDimension as the camera wrote them, which is ExifTool's Megapixels
+  // (3456 x 2304 = 8.0 MP); its ImageWidth column is the IFD0 preview's.
+  'CanonRaw.cr2': {
+    captureTime: '2005-08-03T18:59:18',
+    make: 'Canon',
+    model: 'Canon EOS 350D DIGITAL',
+    width: 3456,
+    height: 2304,
+  },
   // exifr cannot read CR3 at all; exif.ts reads Canon's CMT1/CMT2 boxes itself. The file records
   // OffsetTimeOriginal +00:00, which ExifTool lists as a separate tag: appended here by design.
-  'CanonRaw.cr3': { captureTime: '2018-02-21T12:08:56+00:00', make: 'Canon', model: 'Canon EOS M50' },
+  // Serial, lens and 6000 x 4000 as ExifTool reads them (SerialNumber, LensModel, ImageWidth).
+  'CanonRaw.cr3': {
+    captureTime: '2018-02-21T12:08:56+00:00',
+    make: 'Canon',
+    model: 'Canon EOS M50',
+    serial: '613040000565',
+    lens: 'EF-M15-45mm f/3.5-6.3 IS STM',
+    width: 6000,
+    height: 4000,
+  },
   // EXIF DateTimeOriginal has no offset, but the file's XMP records the same time as
   // 2005-08-03T18:59:18-04:00: the offset is taken from there, ExifTool's DateTimeOriginal shows none.
   'DNG.dng': { captureTime: '2005-08-03T18:59:18-04:00', make: 'Canon', model: 'Canon EOS 350D DIGITAL' },
   // ExifTool's own kitchen-sink test image: its EXIF block says FUJIFILM FinePix2400Zoom,
   // 2001:05:19 18:36:41 (ExifTool's CreateDate agrees), but ExifTool prefers the Canon CIFF block
   // hidden in an APP0 segment (Canon PowerShot A5, 1998:05:01 21:33:18), which exifr does not read.
-  'ExifTool.jpg': { captureTime: '2001-05-19T18:36:41', make: 'FUJIFILM', model: 'FinePix2400Zoom' },
-  // exifr cannot read RAF; exif.ts hands it the JPEG preview embedded in the RAF, whose EXIF matches.
+  'ExifTool.jpg': {
+    captureTime: '2001-05-19T18:36:41',
+    make: 'FUJIFILM',
+    model: 'FinePix2400Zoom',
+    width: 100,
+    height: 80,
+  },
+  // exifr cannot read RAF; exif.ts hands it the JPEG preview embedded in the RAF, whose EXIF matches
+  // (its pixel size is the preview's, so none is given).
   'FujiFilm.raf': { captureTime: '2007-05-22T13:58:30', make: 'FUJIFILM', model: 'FinePix S5Pro' },
-  'GPS.jpg': { captureTime: '2002-07-13T15:58:28', make: 'FUJIFILM', model: 'FinePixS1Pro' },
+  'GPS.jpg': {
+    captureTime: '2002-07-13T15:58:28',
+    make: 'FUJIFILM',
+    model: 'FinePixS1Pro',
+    width: 2400,
+    height: 1600,
+  },
   'Nikon.nef': { captureTime: '2004-06-09T16:02:35', make: 'NIKON CORPORATION', model: 'NIKON D70' },
-  'NikonD70.jpg': { captureTime: '2005-01-14T08:57:59', make: 'NIKON CORPORATION', model: 'NIKON D70' },
+  'NikonD70.jpg': {
+    captureTime: '2005-01-14T08:57:59',
+    make: 'NIKON CORPORATION',
+    model: 'NIKON D70',
+    width: 3008,
+    height: 2000,
+  },
   'PLUS.xmp': { captureTime: null },
   'Panasonic.rw2': { captureTime: '2008-08-06T15:21:56', make: 'Panasonic', model: 'DMC-LX3' },
   // No EXIF: ExifTool's DateTimeOriginal is its composite of IPTC DateCreated + TimeCreated, as here.
@@ -49,7 +91,13 @@ const expected: Record<string, CaptureInfo> = {
   // exifr cannot read QuickTime; exif.ts reads the movie header's CreateDate itself (as stored, no
   // zone, like ExifTool). ExifTool's Make comes from Pentax's proprietary TAGS atom, not read here.
   'QuickTime.mov': { captureTime: '2005-08-11T14:03:54' },
-  'Sony.jpg': { captureTime: '2003-12-18T13:51:33', make: 'SONY', model: 'DSC-F828' },
+  'Sony.jpg': {
+    captureTime: '2003-12-18T13:51:33',
+    make: 'SONY',
+    model: 'DSC-F828',
+    width: 3264,
+    height: 2448,
+  },
   'XMP.xmp': { captureTime: '2005-06-09T20:09:27+02:00', make: 'Canon', model: 'Canon DIGITAL IXUS 40' },
 };
 

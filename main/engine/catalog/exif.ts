@@ -19,6 +19,13 @@ export interface CaptureInfo {
   captureTime: string | null;
   make?: string;
   model?: string;
+  /** The camera body's serial number (EXIF BodySerialNumber): tells two bodies of one model apart. */
+  serial?: string;
+  /** The lens (EXIF LensModel). */
+  lens?: string;
+  /** Pixel dimensions of the full image (EXIF PixelX/YDimension, else a full-size IFD0), never a thumbnail's. */
+  width?: number;
+  height?: number;
 }
 
 /** The file could not be read at all (missing, unreadable, a folder): not "no metadata". */
@@ -103,6 +110,13 @@ const TAG = {
   offsetTimeDigitized: 0x9012,
   iptcDateCreated: 55,
   iptcTimeCreated: 60,
+  newSubfileType: 0x00fe,
+  imageWidth: 0x0100,
+  imageHeight: 0x0101,
+  pixelX: 0xa002,
+  pixelY: 0xa003,
+  bodySerial: 0xa431,
+  lensModel: 0xa434,
 } as const;
 
 type Tags = Record<string | number, unknown>;
@@ -156,7 +170,11 @@ const HEAD = 1024;
 /** A format reader's result, with the EXIF block it embeds (if any) read by exifr first. */
 async function fromFormat(found: FormatInfo): Promise<CaptureInfo> {
   const exif = found.exif ? await readWithExifr(found.exif) : NOTHING;
-  return info(exif.captureTime ?? found.captureTime, exif.make ?? found.make, exif.model ?? found.model);
+  const { captureTime: _t, make: _m, model: _o, ...body } = exif;
+  return {
+    ...info(exif.captureTime ?? found.captureTime, exif.make ?? found.make, exif.model ?? found.model),
+    ...body,
+  };
 }
 
 type Format = 'exifr' | 'raf' | 'cr3' | 'quicktime' | 'xmp' | 'unknown';
@@ -215,7 +233,35 @@ async function readWithExifr(input: string | Uint8Array): Promise<CaptureInfo> {
     withOffsetFrom(created, xmp?.created ?? null) ??
     xmp?.created ??
     null;
-  return info(captureTime, out?.ifd0?.[TAG.make] ?? xmp?.make, out?.ifd0?.[TAG.model] ?? xmp?.model);
+  return {
+    ...info(captureTime, out?.ifd0?.[TAG.make] ?? xmp?.make, out?.ifd0?.[TAG.model] ?? xmp?.model),
+    ...bodyAndImage(out?.ifd0 ?? {}, exif),
+  };
+}
+
+/**
+ * Serial, lens and full-image dimensions from IFD0 and the EXIF IFD. A RAW's IFD0 is often its
+ * thumbnail (NewSubfileType 1): its size is not the photo's, so it is used only when not marked so.
+ */
+function bodyAndImage(ifd0: Tags, exif: Tags): Partial<CaptureInfo> {
+  const out: Partial<CaptureInfo> = {};
+  const serial = text(exif[TAG.bodySerial]);
+  const lens = text(exif[TAG.lensModel]);
+  if (serial) out.serial = serial;
+  if (lens) out.lens = lens;
+  const px = [positive(exif[TAG.pixelX]), positive(exif[TAG.pixelY])];
+  const full = ifd0[TAG.newSubfileType] !== 1;
+  const ifd = full ? [positive(ifd0[TAG.imageWidth]), positive(ifd0[TAG.imageHeight])] : [];
+  const [w, h] = px[0] && px[1] ? px : ifd;
+  if (w && h) {
+    out.width = w;
+    out.height = h;
+  }
+  return out;
+}
+
+function positive(v: unknown): number | undefined {
+  return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : undefined;
 }
 
 /** What exifr returns with `mergeOutput: false`: one object per block, `errors` if any failed. */
@@ -248,7 +294,9 @@ async function readRaf(fh: FileHandle, head: Buffer): Promise<CaptureInfo> {
   const length = more.readUInt32BE(88);
   const jpeg = await readAt(fh, offset, Math.min(length, RAF_JPEG_PREFIX));
   if (jpeg.length < 4 || jpeg.readUInt16BE(0) !== 0xffd8) return NOTHING;
-  return readWithExifr(jpeg);
+  // The preview's pixel size is the preview's, not the sensor's: left unknown.
+  const { width: _w, height: _h, ...found } = await readWithExifr(jpeg);
+  return found;
 }
 
 /** Canon CR3: `moov/uuid(Canon)/CMT1` (IFD0: make, model) and `CMT2` (EXIF: dates, offsets). */
@@ -263,7 +311,7 @@ async function readCr3(fh: FileHandle, size: number): Promise<CaptureInfo> {
   const captureTime =
     fromExif(exif[TAG.dateTimeOriginal], exif[TAG.offsetTimeOriginal]) ??
     fromExif(exif[TAG.createDate], exif[TAG.offsetTimeDigitized]);
-  return info(captureTime, ifd0[TAG.make], ifd0[TAG.model]);
+  return { ...info(captureTime, ifd0[TAG.make], ifd0[TAG.model]), ...bodyAndImage(ifd0, exif) };
 }
 
 /** The first IFD of a TIFF structure stored as a box's content, by numeric tag. */

@@ -143,7 +143,8 @@ export function registerStatus(program: Command): void {
       const g = cmd.optsWithGlobals<GlobalOptions>();
       await withEngine(g, async (engine) => {
         const report = await engine.status();
-        if (g.json) printJson(report);
+        // The analysis reads every indexed file of every wedding: only for --json (tools), not the table.
+        if (g.json) printJson({ ...report, analysis: await engine.analysis() });
         else printStatus(report);
       });
     });

@@ -1,3 +1,4 @@
+import { UnknownWeddingError } from '../analysis/analyze.js';
 import { ConfigError } from '../config/config-file.js';
 import { CryptoError } from '../crypto/index.js';
 import { DestinationError } from '../destinations/errors.js';
@@ -32,6 +33,7 @@ const selfExplaining = [
   UnsafePathError,
   FolderError,
   UnsafeFileError,
+  UnknownWeddingError,
 ];
 
 /** An error from the OS (fs, net) or SQLite: a string `code`, and for fs calls the path and syscall. */

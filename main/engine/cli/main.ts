@@ -1,4 +1,5 @@
 import { Command, CommanderError } from 'commander';
+import { registerAnalyze } from './cmd-analyze.js';
 import { registerBackup } from './cmd-backup.js';
 import { registerCost } from './cmd-cost.js';
 import { registerDevice } from './cmd-device.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
     registerBackup,
     registerRun,
     registerStatus,
+    registerAnalyze,
     registerPolicy,
     registerRestore,
     registerVerify,

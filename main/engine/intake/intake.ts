@@ -1,6 +1,6 @@
 import { basename, relative, sep } from 'node:path';
 import { assignWedding, NEXT_MORNING_CUTOFF_HOUR } from '../catalog/assign.js';
-import { findCaptureTime } from '../catalog/capture-date.js';
+import { findCaptureTime, type CameraFacts } from '../catalog/capture-date.js';
 import type { CaptureSource } from '../../../shared/model/file.js';
 import { parseWeddingFolder, slugify } from '../catalog/wedding-name.js';
 import type { Clock } from '../clock.js';
@@ -78,10 +78,12 @@ export class Intake {
     const place = this.placeOf(entry.path, folder);
     let captureTime: string | null = known?.captureTime ?? null;
     let captureSource: CaptureSource | null = known?.captureSource ?? null;
+    let camera: CameraFacts | undefined;
     if (entry.kind === 'file' && isMedia(entry.path)) {
       const found = await findCaptureTime(entry.path);
       captureTime = found.captureTime;
       captureSource = found.source;
+      camera = found.camera;
     }
     let weddingId = place.weddingId;
     if (weddingId === null && folder.kind === 'import' && captureTime) {
@@ -96,6 +98,7 @@ export class Intake {
         now,
       );
       this.store.files.setCaptureTime(file.id, captureTime, captureSource);
+      if (camera) this.store.files.setCamera(file.id, camera);
       if (entry.kind === 'symlink') {
         this.store.files.setState(
           file.id,

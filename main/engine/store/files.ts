@@ -2,6 +2,16 @@ import { sep } from 'node:path';
 import type { CaptureSource, FileRecord, FileState } from '../../../shared/model/file.js';
 import type { Db } from './db.js';
 
+/** The camera facts stored per file (see `setCamera`). */
+export interface CameraColumns {
+  make?: string | undefined;
+  model?: string | undefined;
+  serial?: string | undefined;
+  lens?: string | undefined;
+  width?: number | undefined;
+  height?: number | undefined;
+}
+
 /** What the filesystem says about a file right now. */
 export interface FileStat {
   size: number;
@@ -155,6 +165,24 @@ export class Files {
     this.db
       .prepare(`UPDATE files SET capture_time = ?, capture_source = ? WHERE id = ?`)
       .run(captureTime, captureTime === null ? null : source, id);
+  }
+
+  /** Records what the file says it was shot with (each field null when it does not say). */
+  setCamera(id: number, c: CameraColumns): void {
+    this.db
+      .prepare(
+        `UPDATE files SET camera_make = ?, camera_model = ?, camera_serial = ?, lens = ?, pixel_width = ?,
+           pixel_height = ? WHERE id = ?`,
+      )
+      .run(
+        c.make ?? null,
+        c.model ?? null,
+        c.serial ?? null,
+        c.lens ?? null,
+        c.width ?? null,
+        c.height ?? null,
+        id,
+      );
   }
 
   setState(id: number, state: FileState, error: string | null, now: number): void {

@@ -1,4 +1,5 @@
 import type { Clock } from '../clock.js';
+import { AnalysisQueries } from './analysis.js';
 import { AuditLog } from './audit-log.js';
 import { Ciphertexts } from './ciphertexts.js';
 import { openDatabase, type Db } from './db.js';
@@ -29,6 +30,7 @@ export class Store {
   readonly failovers: Failovers;
   readonly meta: Meta;
   readonly ciphertexts: Ciphertexts;
+  readonly analysis: AnalysisQueries;
 
   private readonly group: GroupCommit | undefined;
 
@@ -50,6 +52,7 @@ export class Store {
     this.failovers = new Failovers(db);
     this.meta = new Meta(db);
     this.ciphertexts = new Ciphertexts(db);
+    this.analysis = new AnalysisQueries(db);
   }
 
   static open(path: string, groupCommit?: GroupCommitOptions): Store {

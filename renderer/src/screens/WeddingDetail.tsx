@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import type { SnapshotListing, VerifySummary, WeddingDetail } from '../../../shared/api/contract.js';
 import type { DestinationStatus } from '../../../shared/model/status.js';
 import type { WeddingStatus } from '../../../shared/model/wedding.js';
+import { AnalysisCard } from '../components/AnalysisCard.js';
 import { Badge, ProtectionBadge } from '../components/Badge.js';
 import { Icon } from '../components/Icon.js';
 import { PolicyForm, PolicySummary } from '../components/PolicyCard.js';
@@ -184,6 +185,7 @@ export function WeddingDetailScreen({ id }: { id: number }) {
   const ws = status?.weddings.find((w) => w.wedding?.id === id);
   const detail = useResource(() => api.get('GET /api/weddings/:id', id), `${id}`, countsKey(ws));
   const snapshots = useResource(() => api.get('GET /api/weddings/:id/snapshots', id), `${id}`);
+  const analysis = useResource(() => api.get('GET /api/weddings/:id/analysis', id), `${id}`);
   useLiveEvent(['snapshot'], () => snapshots.reload());
   const policy = useResource(
     () => api.get('GET /api/weddings/:id/policy', id),
@@ -242,6 +244,16 @@ export function WeddingDetailScreen({ id }: { id: number }) {
           </p>
         </section>
       )}
+      <section className="card" aria-labelledby="analysis-title">
+        <h2 id="analysis-title">What was shot</h2>
+        {analysis.state === 'error' && !analysis.data ? (
+          <ErrorState error={analysis.error} retry={analysis.reload} what="This wedding’s analysis" />
+        ) : !analysis.data ? (
+          <Loading label="Reading what was shot" rows={2} />
+        ) : (
+          <AnalysisCard analysis={analysis.data} />
+        )}
+      </section>
       <section className="card" aria-labelledby="policy-title">
         <h2 id="policy-title">Protection policy</h2>
         {policy.state === 'error' && !policy.data ? (
