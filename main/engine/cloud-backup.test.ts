@@ -7,7 +7,8 @@ import { systemClock } from './clock.js';
 import { newConfig, saveConfig } from './config/config-file.js';
 import { CredentialStore } from './config/credentials.js';
 import type { Config } from './config/schema.js';
-import { AZURITE_ACCOUNT, AZURITE_KEY, azureHarness } from './destinations/testing/azure-harness.js';
+import { AZURITE_KEY, azureHarness } from './destinations/testing/azure-harness.js';
+import { addAzurite, addGcsEmulator } from './destinations/testing/emulator-destinations.js';
 import { GcsEmulator } from './destinations/testing/gcs-harness.js';
 import { s3Harness } from './destinations/testing/s3-harness.js';
 import { Engine } from './engine.js';
@@ -55,33 +56,8 @@ describe('backup to three clouds at once', () => {
       systemClock,
       { store: credentials, secret: { kind: 's3', accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } },
     );
-    config = await addDestination(
-      config,
-      {
-        name: 'Azure',
-        kind: 'azure',
-        container: await azure.newContainer(),
-        endpoint: azure.endpoint,
-        accountName: AZURITE_ACCOUNT,
-        credentials: 'environment',
-        enabled: true,
-      },
-      systemClock,
-      { store: credentials, secret: { kind: 'azure', accountKey: AZURITE_KEY } },
-    );
-    config = await addDestination(
-      config,
-      {
-        name: 'GCS',
-        kind: 'gcs',
-        bucket: await gcs.createBucket(),
-        apiEndpoint: gcs.endpoint,
-        projectId: 'keepsake-test',
-        credentials: 'environment',
-        enabled: true,
-      },
-      systemClock,
-    );
+    config = await addAzurite(config, azure, credentials);
+    config = await addGcsEmulator(config, gcs);
     saveConfig(home, config);
   });
 

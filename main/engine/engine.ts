@@ -47,6 +47,10 @@ import { Coalesced } from './scheduler/coalesced.js';
 import { defaultGroupCommitMs } from './store/group-commit.js';
 import { analyzeWedding, UnknownWeddingError } from './analysis/analyze.js';
 import type { WeddingAnalysis } from '../../shared/model/analysis.js';
+import { applyPlan, type AppliedMove } from './optimize/apply.js';
+import { costTarget } from './cost/targets.js';
+import { optimizationReport } from './optimize/report.js';
+import type { OptimizationPlan } from '../../shared/model/optimize.js';
 import { Store } from './store/store.js';
 import { FolderWatcher } from './watch/watcher.js';
 import { folderProblem } from './watch/folder-problem.js';
@@ -658,6 +662,45 @@ export class Engine extends EventEmitter<EngineEvents> {
       );
     const encrypted = new Set(this.config.destinations.filter((d) => d.encryption).map((d) => d.name));
     return picked.map((w) => analyzeWedding(this.store, w, encrypted, this.clock.now()));
+  }
+
+  /** The cost optimizer's plan (`keepsake optimize`): colder classes for quiet weddings, priced. */
+  async optimizationPlan(): Promise<OptimizationPlan> {
+    const report = await this.status();
+    const analyses = await this.analysis();
+    const temperature = new Map(analyses.map((a) => [a.weddingId, a.access.temperature]));
+    const rows = [...report.weddings, ...(report.unassigned ? [report.unassigned] : [])];
+    const weddings = rows.map((w) => ({
+      weddingId: w.wedding?.id ?? null,
+      label: w.wedding ? `${w.wedding.date ?? '????-??-??'} ${w.wedding.couple}` : 'Unassigned files',
+      policy: w.policy?.name ?? null,
+      belowTarget: w.belowTarget ?? 0,
+      temperature: temperature.get(w.wedding?.id ?? null) ?? 'hot',
+    }));
+    return optimizationReport(this.store, this.config, weddings, this.clock.now());
+  }
+
+  /**
+   * Carries out the optimizer's plan as it stands now (weddings in their critical window or below
+   * target are never in it): class changes on the servers, checked, recorded, audited.
+   */
+  async applyOptimization(
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<{ plan: OptimizationPlan; applied: AppliedMove[] }> {
+    const plan = await this.optimizationPlan();
+    const configured = new Map(this.config.destinations.map((d) => [d.name, costTarget(d).storageClass]));
+    const applied = await applyPlan(
+      plan,
+      {
+        store: this.store,
+        repos: this.repos,
+        audit: this.audit,
+        clock: this.clock,
+        configuredClass: (d) => configured.get(d) ?? '',
+      },
+      onProgress,
+    );
+    return { plan, applied };
   }
 
   /** The photographer opened a wedding's screen: its temperature counts that. */

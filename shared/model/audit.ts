@@ -1,6 +1,14 @@
 /** What an audit event records: every action Keepsake takes on the photographer's data. */
 export type AuditKind =
-  'backup' | 'verify' | 'restore' | 'failover' | 'placement' | 'deletion' | 'destination-state';
+  | 'backup'
+  | 'verify'
+  | 'restore'
+  | 'failover'
+  | 'placement'
+  | 'deletion'
+  | 'destination-state'
+  /** The cost optimizer moved a wedding's copies at a destination to another storage class. */
+  | 'storage-class';
 
 /** One entry of the append-only audit trail. Entries are never changed or removed. */
 export interface AuditEvent {

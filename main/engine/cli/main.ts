@@ -7,6 +7,7 @@ import { registerDestinations } from './cmd-destinations.js';
 import { registerFolders } from './cmd-folders.js';
 import { registerInit } from './cmd-init.js';
 import { registerKey } from './cmd-key.js';
+import { registerOptimize } from './cmd-optimize.js';
 import { registerPolicy } from './cmd-policy.js';
 import { registerRestore } from './cmd-restore.js';
 import { registerRun } from './cmd-run.js';
@@ -43,6 +44,7 @@ export function buildProgram(): Command {
     registerRestore,
     registerVerify,
     registerCost,
+    registerOptimize,
     registerStudio,
     registerDevice,
   ]) {

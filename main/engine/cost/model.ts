@@ -38,8 +38,11 @@ export interface CostTarget {
 export interface StoredReplica {
   destination: string;
   bytes: number;
+  /** When it was stored, or moved to its class (whose minimum duration runs from then). */
   storedAtMs: number;
   weddingId: number | null;
+  /** The class the optimizer moved it to, when not its destination's configured class. */
+  storageClass?: string | null | undefined;
 }
 
 /** What is stored: the destinations and every stored replica (any iterable, e.g. a database cursor). */
@@ -110,6 +113,23 @@ function add(a: CostBreakdown, b: CostBreakdown): CostBreakdown {
   };
 }
 
+/**
+ * The group a replica is billed in: its destination's, or for a copy the optimizer moved to another
+ * class, a group of that destination in that class, shown as `S3 (DEEP_ARCHIVE)`.
+ */
+function aggOf(aggs: Map<string, Agg>, r: StoredReplica, prices: PriceBook): Agg | undefined {
+  const a = aggs.get(r.destination);
+  if (!a || !r.storageClass || r.storageClass === a.target.storageClass) return a;
+  const name = `${r.destination} (${r.storageClass})`;
+  let split = aggs.get(name);
+  if (!split) {
+    const target = { ...a.target, name, storageClass: r.storageClass };
+    split = { target, priced: classPrices(prices, target.provider, target.storageClass), groups: new Map() };
+    aggs.set(name, split);
+  }
+  return split;
+}
+
 /** Days of `minDays` still to run for an object stored at `storedAtMs`, seen at `atMs` (whole days stored). */
 export function daysLeft(minDays: number, storedAtMs: number, atMs: number): number {
   const stored = Math.max(0, Math.floor((atMs - storedAtMs) / DAY_MS));
@@ -154,7 +174,7 @@ export function monthlyCost(stored: StoredSet, prices: PriceBook, nowMs: number)
   const unknown = new Map<string, { name: string; objects: number; bytes: number }>();
 
   for (const r of stored.replicas) {
-    const a = aggs.get(r.destination);
+    const a = aggOf(aggs, r, prices);
     if (!a) {
       const u = unknown.get(r.destination) ?? { name: r.destination, objects: 0, bytes: 0 };
       u.objects++;

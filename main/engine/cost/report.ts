@@ -4,7 +4,7 @@ import type { Config } from '../config/schema.js';
 import type { Store } from '../store/store.js';
 import { monthlyCost, project, type StoredReplica, type WeddingTotal } from './model.js';
 import { applyOverrides, parsePriceOverrides, type PriceOverrides } from './overrides.js';
-import { LIST_PRICES, type PricedProvider } from './prices.js';
+import { LIST_PRICES, type PriceBook, type PricedProvider } from './prices.js';
 import { costTarget } from './targets.js';
 
 /** How a content object shared by several weddings is charged; shown with every report. */
@@ -16,6 +16,29 @@ export const ATTRIBUTION =
 const BASELINE =
   'The same cloud copies (every byte at a priced, non-local destination) all in Amazon S3 Standard at its ' +
   'us-east-1 list price, without per-object overhead or minimums; copies on local disks stay free.';
+
+/** Where each used provider's prices come from, and whether the user's overrides changed them. */
+export function priceSources(
+  book: PriceBook,
+  used: Iterable<PricedProvider>,
+  overridden: ReadonlySet<PricedProvider>,
+): PriceSource[] {
+  return [...used].flatMap((p) => {
+    const t = book[p];
+    return t
+      ? [
+          {
+            provider: p,
+            label: t.label,
+            region: t.region,
+            asOf: t.asOf,
+            source: t.source,
+            overridden: overridden.has(p),
+          },
+        ]
+      : [];
+  });
+}
 
 /**
  * Stored replicas as the cost model reads them: only replicas in state `stored`, each with its
@@ -65,21 +88,7 @@ export function costReport(
 
   const used = new Set(targets.map((t) => t.provider).filter((p) => p !== 'local') as PricedProvider[]);
   used.add('aws'); // the baseline is priced from the S3 table
-  const prices: PriceSource[] = [...used].flatMap((p) => {
-    const t = book[p];
-    return t
-      ? [
-          {
-            provider: p,
-            label: t.label,
-            region: t.region,
-            asOf: t.asOf,
-            source: t.source,
-            overridden: overridden.has(p),
-          },
-        ]
-      : [];
-  });
+  const prices = priceSources(book, used, overridden);
 
   const notes = [
     'List prices in USD, not your bill: volume discounts, taxes and free allowances are not taken into account.',

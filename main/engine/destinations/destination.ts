@@ -106,6 +106,13 @@ export interface Destination {
    */
   requestRehydration(key: string, opts: RehydrationOptions): Promise<void>;
   /**
+   * Moves the object under `key` to `storageClass` on the server, without sending its bytes again
+   * (S3: a copy onto itself in the new class; GCS: a rewrite; Azure: Set Blob Tier). Resolves once the
+   * provider has done it; `stat(key).storageClass` then names the new class (the caller checks). Fails
+   * with `permanent` where the destination has no such class (a local folder has none).
+   */
+  setStorageClass(key: string, storageClass: string): Promise<void>;
+  /**
    * Checks that the destination is reachable and is (or can become) a Keepsake repository, without
    * writing anything. Fails with the same error kinds as the other calls.
    */

@@ -50,6 +50,9 @@ export class LazyDestination implements Destination {
   async requestRehydration(key: string, opts: RehydrationOptions): Promise<void> {
     return (await this.resolve()).requestRehydration(key, opts);
   }
+  async setStorageClass(key: string, storageClass: string): Promise<void> {
+    return (await this.resolve()).setStorageClass(key, storageClass);
+  }
   async check(): Promise<void> {
     return (await this.resolve()).check();
   }

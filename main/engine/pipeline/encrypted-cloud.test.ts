@@ -3,14 +3,13 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '../clock.js';
 import { loadConfig, newConfig, saveConfig } from '../config/config-file.js';
 import { CredentialStore } from '../config/credentials.js';
-import { AZURITE_ACCOUNT, AZURITE_KEY, azureHarness } from '../destinations/testing/azure-harness.js';
+import { azureHarness } from '../destinations/testing/azure-harness.js';
+import { addAzurite, addGcsEmulator } from '../destinations/testing/emulator-destinations.js';
 import { GcsEmulator } from '../destinations/testing/gcs-harness.js';
 import { s3Harness } from '../destinations/testing/s3-harness.js';
 import { Engine } from '../engine.js';
-import { addDestination } from '../setup/destinations.js';
 import { addFolder } from '../setup/folders.js';
 import { runCli } from '../testing/cli.js';
 import { PASSPHRASE, testEncryption } from './testing/encrypted-home.js';
@@ -93,36 +92,8 @@ describe('encrypted backup to three clouds', { timeout: 240_000 }, () => {
     const credentials = new CredentialStore(home);
     const noPassphrase = { ...testEncryption(home), passphrase: () => Promise.reject(new Error('asked')) };
     let config = loadConfig(home)!;
-    config = await addDestination(
-      config,
-      {
-        name: 'Azure',
-        kind: 'azure',
-        container: await azure.newContainer(),
-        endpoint: azure.endpoint,
-        accountName: AZURITE_ACCOUNT,
-        credentials: 'environment',
-        enabled: true,
-      },
-      systemClock,
-      { store: credentials, secret: { kind: 'azure', accountKey: AZURITE_KEY } },
-      noPassphrase,
-    );
-    config = await addDestination(
-      config,
-      {
-        name: 'GCS',
-        kind: 'gcs',
-        bucket: await gcs.createBucket(),
-        apiEndpoint: gcs.endpoint,
-        projectId: 'keepsake-test',
-        credentials: 'environment',
-        enabled: true,
-      },
-      systemClock,
-      undefined,
-      noPassphrase,
-    );
+    config = await addAzurite(config, azure, credentials, { encryption: noPassphrase });
+    config = await addGcsEmulator(config, gcs, { encryption: noPassphrase });
     saveConfig(home, config);
     expect(new Set(config.destinations.map((d) => d.encryption?.keyId)).size).toBe(1);
 

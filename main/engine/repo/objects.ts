@@ -145,6 +145,26 @@ export function rehydrateObject(repo: Repository, hash: string, opts: Rehydratio
   return repo.dest.requestRehydration(repo.objectKey(hash), opts);
 }
 
+/**
+ * Moves the object holding `hash` to `storageClass` on the server (no bytes sent again), then checks
+ * that the destination reports that class and the same size. Fails with `integrity` when it does
+ * not, so nothing is recorded on a server's word alone.
+ */
+export async function changeObjectClass(repo: Repository, hash: string, storageClass: string): Promise<void> {
+  const key = repo.objectKey(hash);
+  const before = await repo.dest.stat(key);
+  await repo.dest.setStorageClass(key, storageClass);
+  const after = await repo.dest.stat(key);
+  if (after.size !== before.size || after.storageClass !== storageClass) {
+    throw new DestinationError(
+      'integrity',
+      repo.name,
+      `${key} was asked into ${storageClass}, but the destination now reports ` +
+        `${after.storageClass ?? 'no class'} and ${after.size} bytes (was ${before.size})`,
+    );
+  }
+}
+
 /** Removes a damaged or unwanted object. */
 export function removeObject(repo: Repository, hash: string): Promise<void> {
   return repo.dest.remove(repo.objectKey(hash));

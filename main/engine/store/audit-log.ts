@@ -12,6 +12,7 @@ export const auditKinds: readonly AuditKind[] = [
   'placement',
   'deletion',
   'destination-state',
+  'storage-class',
 ];
 
 /** Export formats: one JSON object per line, or RFC 4180 CSV with a header row. */

@@ -38,7 +38,11 @@ export class Objects {
     this.db
       .prepare(
         `INSERT INTO replicas (hash, destination, state, stored_at, verified_at) VALUES (?, ?, 'stored', ?, ?)
-         ON CONFLICT (hash, destination) DO UPDATE SET state = 'stored', stored_at = excluded.stored_at, verified_at = excluded.verified_at`,
+         ON CONFLICT (hash, destination) DO UPDATE SET state = 'stored', stored_at = excluded.stored_at,
+           verified_at = excluded.verified_at,
+           -- a copy sent again (it was missing or damaged) is in the configured class again
+           storage_class = CASE WHEN replicas.state = 'stored' THEN replicas.storage_class END,
+           class_since = CASE WHEN replicas.state = 'stored' THEN replicas.class_since END`,
       )
       .run(hash, destination, now, now);
   }
@@ -68,10 +72,12 @@ export class Objects {
     bytes: number;
     storedAtMs: number;
     weddingId: number | null;
+    storageClass?: string;
   }> {
     return this.db
       .prepare(
-        `SELECT r.destination AS destination, o.size AS bytes, r.stored_at AS storedAtMs,
+        `SELECT r.destination AS destination, o.size AS bytes, coalesce(r.class_since, r.stored_at) AS storedAtMs,
+           r.storage_class AS storageClass,
            (SELECT f.wedding_id FROM files f WHERE f.hash = r.hash
              ORDER BY f.wedding_id IS NULL, f.id LIMIT 1) AS weddingId
          FROM replicas r JOIN objects o ON o.hash = r.hash
@@ -82,7 +88,30 @@ export class Objects {
       bytes: number;
       storedAtMs: number;
       weddingId: number | null;
+      storageClass?: string;
     }>;
+  }
+
+  /**
+   * The stored copies at `destination` used only by files of `weddingId` (content shared with another
+   * wedding is left where it is: that wedding may be hot), with the class each is in now.
+   */
+  exclusiveCopies(weddingId: number, destination: string): { hash: string; storageClass: string | null }[] {
+    return this.db
+      .prepare(
+        `SELECT r.hash AS hash, r.storage_class AS storageClass FROM replicas r
+         WHERE r.destination = ? AND r.state = 'stored'
+           AND EXISTS (SELECT 1 FROM files f WHERE f.hash = r.hash AND f.wedding_id = ?)
+           AND NOT EXISTS (SELECT 1 FROM files f WHERE f.hash = r.hash AND f.wedding_id IS NOT ?)`,
+      )
+      .all(destination, weddingId, weddingId) as { hash: string; storageClass: string | null }[];
+  }
+
+  /** Records that the copy of `hash` at `destination` is now in `storageClass` (the optimizer moved it). */
+  setReplicaClass(hash: string, destination: string, storageClass: string, now: number): void {
+    this.db
+      .prepare(`UPDATE replicas SET storage_class = ?, class_since = ? WHERE hash = ? AND destination = ?`)
+      .run(storageClass, now, hash, destination);
   }
 
   /** How many objects are stored at a destination. */

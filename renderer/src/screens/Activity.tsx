@@ -18,6 +18,7 @@ const KIND: Record<AuditKind, { word: string; tone: Tone }> = {
   placement: { word: 'Placement', tone: 'neutral' },
   deletion: { word: 'Deletion', tone: 'bad' },
   'destination-state': { word: 'Destination', tone: 'warn' },
+  'storage-class': { word: 'Storage class', tone: 'info' },
 };
 
 /** Facts of an event in a short line (counts, reasons), never a raw JSON dump. */

@@ -296,6 +296,17 @@ export class AzureDestination implements Destination {
     await this.requestRehydrate(key, opts.speed === 'fast' ? 'High' : 'Standard');
   }
 
+  /** Set Blob Tier: Azure changes a blob's tier in place (from Archive it starts a rehydration). */
+  async setStorageClass(key: string, storageClass: string): Promise<void> {
+    assertValidKey(this.name, key);
+    const tier = tierFor(this.name, storageClass, undefined)!;
+    try {
+      await this.blob(key).setAccessTier(tier);
+    } catch (err) {
+      throw this.fail(err, this.what(key));
+    }
+  }
+
   /**
    * Asks Azure to bring an archived blob back online (Set Blob Tier). Nothing to do for a blob that
    * is online; for one already rehydrating, only a raise from Standard to High priority is sent.

@@ -249,6 +249,14 @@ export class LocalDestination implements Destination {
   /** Local folders have no archive classes: nothing to rehydrate. */
   async requestRehydration(_key: string, _opts: RehydrationOptions): Promise<void> {}
 
+  async setStorageClass(key: string, storageClass: string): Promise<void> {
+    throw new DestinationError(
+      'permanent',
+      this.name,
+      `cannot put ${key} in storage class ${storageClass}: a folder on a disk has no storage classes`,
+    );
+  }
+
   async close(): Promise<void> {}
 
   private path(key: string): string {

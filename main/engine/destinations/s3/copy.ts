@@ -8,6 +8,7 @@ import {
   type HeadObjectCommandOutput,
   type StorageClass,
 } from '@aws-sdk/client-s3';
+import { DestinationError } from '../errors.js';
 import { BoundedTasks } from './bounded-tasks.js';
 import { abortUpload, integrityError, removeDamaged, type S3Context } from './context.js';
 import { etagIsContentMd5, normalizeEtag } from './etag.js';
@@ -171,4 +172,53 @@ async function copyInParts(
       `the copy has ${copied.ContentLength} bytes, the source ${size}; ${removed}`,
     );
   }
+}
+
+/**
+ * Moves the object under the full key `key` to `storageClass` in place: CopyObject onto itself with
+ * the new class, its content type and user metadata sent again (`MetadataDirective: REPLACE`, which
+ * S3-compatible servers such as s3rver need to accept a copy onto the same key). Guarded by the
+ * object's ETag. Objects over CopyObject's 5 GiB limit are refused (`permanent`): a multipart copy
+ * onto the same key could, on failure, leave it damaged, so they stay in their class.
+ */
+export async function changeClassInPlace(
+  ctx: S3Context,
+  key: string,
+  plan: CopyPlan,
+  storageClass: string,
+): Promise<void> {
+  let head: HeadObjectCommandOutput;
+  try {
+    head = await ctx.client.send(new HeadObjectCommand({ Bucket: ctx.bucket, Key: key }));
+  } catch (err) {
+    throw ctx.fail(err, 'setStorageClass', key);
+  }
+  if ((head.ContentLength ?? 0) > plan.maxSingleCopy) {
+    throw new DestinationError(
+      'permanent',
+      ctx.name,
+      `${key} is larger than one server-side copy (5 GiB): it stays in ${head.StorageClass ?? 'STANDARD'}`,
+    );
+  }
+  let out;
+  try {
+    out = await ctx.client.send(
+      new CopyObjectCommand({
+        Bucket: ctx.bucket,
+        Key: key,
+        CopySource: copySource(ctx.bucket, key),
+        ...(head.ETag ? { CopySourceIfMatch: head.ETag } : {}),
+        StorageClass: storageClass as StorageClass,
+        MetadataDirective: 'REPLACE',
+        ...(head.ContentType ? { ContentType: head.ContentType } : {}),
+        ...(head.Metadata ? { Metadata: head.Metadata } : {}),
+      }),
+    );
+  } catch (err) {
+    throw ctx.fail(err, 'setStorageClass', key);
+  }
+  const before = normalizeEtag(head.ETag);
+  const after = normalizeEtag(out.CopyObjectResult?.ETag);
+  if (etagIsContentMd5(before, head) && etagIsContentMd5(after, out) && before !== after)
+    throw integrityError(ctx, 'setStorageClass', key, `the copy has ETag ${after}, the object had ${before}`);
 }

@@ -22,7 +22,7 @@ import type {
 import { assertValidKey } from '../keys.js';
 import { abortStaleUploads, type AbortedUpload } from './cleanup.js';
 import { integrityError, type S3Context } from './context.js';
-import { copyObject, type CopyPlan } from './copy.js';
+import { changeClassInPlace, copyObject, type CopyPlan } from './copy.js';
 import { classifyS3Error } from './errors.js';
 import { etagIsContentMd5, normalizeEtag } from './etag.js';
 import { guardedBody } from './read-stream.js';
@@ -332,6 +332,11 @@ export class S3Destination implements Destination {
     const source = this.full(from);
     await copyObject(this.ctx, source, this.full(to), this.copy, this.storageClass);
     await this.deleteObject(source, 'promote');
+  }
+
+  /** A copy of the object onto itself in the new class: S3's documented way to change a class. */
+  async setStorageClass(key: string, storageClass: string): Promise<void> {
+    await changeClassInPlace(this.ctx, this.full(key), this.copy, storageClass);
   }
 
   async remove(key: string): Promise<void> {

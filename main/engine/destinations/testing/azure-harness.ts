@@ -159,6 +159,7 @@ export function azureHarness(): AzuriteHarness {
     },
 
     largeObjectSize: 24 * 1024 * 1024,
+    colderClass: 'Cool',
     resumable: true,
   };
   return harness;

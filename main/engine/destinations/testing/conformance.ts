@@ -23,6 +23,11 @@ export interface ConformanceHarness {
   listCount?: number;
   /** The destination resumes large uploads (`PutOptions.resume`); enables the resume case. */
   resumable?: boolean;
+  /**
+   * A colder class the server moves objects to and reports in `stat` (the optimizer's class change);
+   * omitted for destinations without classes, where `setStorageClass` must fail as `permanent`.
+   */
+  colderClass?: string;
 }
 
 export function bodyOf(data: Buffer | string): Readable {
@@ -191,6 +196,19 @@ export function runConformanceSuite(kind: string, harness: ConformanceHarness): 
       expect(sha256(await readAll(await dest.get('objects/cd/final')))).toBe(sha256(data));
       await expectKind(dest.stat('staging/s1'), ['not-found']);
       await expectKind(dest.promote('staging/absent', 'objects/cd/other'), ['not-found']);
+    });
+
+    it('moves an object to another storage class in place, or says it has none', async () => {
+      const data = randomBytes(3000);
+      await dest.put('objects/ab/cls', bodyOf(data), { size: data.length });
+      if (harness.colderClass === undefined) {
+        await expectKind(dest.setStorageClass('objects/ab/cls', 'COLD'), ['permanent']);
+        return;
+      }
+      await dest.setStorageClass('objects/ab/cls', harness.colderClass);
+      expect((await dest.stat('objects/ab/cls')).storageClass).toBe(harness.colderClass);
+      expect(sha256(await readAll(await dest.get('objects/ab/cls')))).toBe(sha256(data));
+      await expectKind(dest.setStorageClass('objects/ab/absent', harness.colderClass), ['not-found']);
     });
 
     it('lists every object under a prefix exactly once, across pages', async () => {

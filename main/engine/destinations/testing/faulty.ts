@@ -189,6 +189,10 @@ export class FaultyDestination implements Destination {
     return this.plain('requestRehydration', key, () => this.inner.requestRehydration(key, opts));
   }
 
+  setStorageClass(key: string, storageClass: string): Promise<void> {
+    return this.plain('setStorageClass', key, () => this.inner.setStorageClass(key, storageClass));
+  }
+
   check(): Promise<void> {
     return this.plain('check', '', () => this.inner.check());
   }

@@ -71,6 +71,7 @@ export class GcsEmulator {
 export function gcsHarness(): ConformanceHarness {
   const emulator = new GcsEmulator();
   return {
+    colderClass: 'NEARLINE',
     async setup() {
       await emulator.start();
     },

@@ -147,6 +147,8 @@ export function s3Harness(): S3rverHarness {
       return () => proc.start();
     },
     largeObjectSize: 24 * 1024 * 1024,
+    // s3rver's class list predates GLACIER_IR (it answers InvalidStorageClass): Standard-IA is tested.
+    colderClass: 'STANDARD_IA',
     resumable: true,
   };
 }

@@ -47,6 +47,7 @@ describe('withMetrics', () => {
       remove: [1, 0],
       check: [1, 0],
       requestRehydration: [1, 0],
+      setStorageClass: [0, 0],
     });
     expect(s.errorsByKind).toEqual({});
     expect(s.lastFailure).toBeUndefined();

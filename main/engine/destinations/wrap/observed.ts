@@ -166,6 +166,10 @@ export class ObservedDestination implements Destination {
     return this.timed('requestRehydration', () => this.inner.requestRehydration(key, opts));
   }
 
+  setStorageClass(key: string, storageClass: string): Promise<void> {
+    return this.timed('setStorageClass', () => this.inner.setStorageClass(key, storageClass));
+  }
+
   check(): Promise<void> {
     return this.timed('check', () => this.inner.check());
   }

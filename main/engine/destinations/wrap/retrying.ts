@@ -175,6 +175,10 @@ export class RetryingDestination implements Destination {
     return this.attempt('requestRehydration', key, () => this.inner.requestRehydration(key, opts));
   }
 
+  setStorageClass(key: string, storageClass: string): Promise<void> {
+    return this.attempt('setStorageClass', key, () => this.inner.setStorageClass(key, storageClass));
+  }
+
   check(): Promise<void> {
     return this.attempt('check', undefined, () => this.inner.check());
   }

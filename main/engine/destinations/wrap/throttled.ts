@@ -106,6 +106,10 @@ export class ThrottledDestination implements Destination {
     return this.limit(() => this.inner.requestRehydration(key, opts));
   }
 
+  setStorageClass(key: string, storageClass: string): Promise<void> {
+    return this.limit(() => this.inner.setStorageClass(key, storageClass));
+  }
+
   check(): Promise<void> {
     return this.limit(() => this.inner.check());
   }
