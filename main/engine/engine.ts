@@ -99,6 +99,8 @@ export interface EngineEvents {
   health: [destination: string];
   /** A restore's progress, after each file (for the UI's progress bar and ETA). */
   restore: [progress: RestoreProgress];
+  /** The optimizer's apply: copies changed so far of the total. */
+  optimize: [done: number, total: number];
 }
 
 /** How far a restore is: files and bytes done of the total, and the file just written. */
@@ -698,7 +700,10 @@ export class Engine extends EventEmitter<EngineEvents> {
         clock: this.clock,
         configuredClass: (d) => configured.get(d) ?? '',
       },
-      onProgress,
+      (done, total) => {
+        onProgress?.(done, total);
+        this.emit('optimize', done, total);
+      },
     );
     return { plan, applied };
   }

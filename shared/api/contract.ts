@@ -1,5 +1,6 @@
 import type { WeddingAnalysis } from '../model/analysis.js';
 import type { StudioView } from '../model/studio.js';
+import type { AppliedMove, OptimizationPlan } from '../model/optimize.js';
 import type { AuditEvent } from '../model/audit.js';
 import type { CostReport, RetrievalEstimate, RetrievalSpeed } from '../model/cost.js';
 import type { DestinationKind, DestinationSummary } from '../model/destination.js';
@@ -51,6 +52,10 @@ export interface ApiRoutes {
   'GET /api/cost': { response: CostReport };
   'GET /api/audit': { response: AuditEvent[] };
   'GET /api/studio': { response: StudioView };
+  /** The cost optimizer's plan: colder classes for cooling and cold weddings, with savings. */
+  'GET /api/optimize': { response: OptimizationPlan };
+  /** Carries out the plan as it stands now (progress as `optimize` events); answers what was moved. */
+  'POST /api/optimize/apply': { body: Record<string, never>; response: OptimizationApplied };
   /** A wedding's protection policy now, its settings and how far it is from its target. */
   'GET /api/weddings/:id/policy': { response: WeddingPolicy };
   /**
@@ -374,10 +379,18 @@ export type ApiEvent =
   | { type: 'problem'; message: string }
   /** A restore's progress, after each file. */
   | { type: 'restore'; done: number; total: number; bytes: number; totalBytes: number; path: string }
+  /** The optimizer's apply: copies moved to their new class so far, of the total. */
+  | { type: 'optimize'; done: number; total: number }
   /** A snapshot manifest was written (`written` is `destination:key`). */
   | { type: 'snapshot'; written: string }
   /** A destination's health changed. */
   | { type: 'health'; health: DestinationHealthReport };
+
+/** What applying the optimizer's plan did, move by move. */
+export interface OptimizationApplied {
+  plan: OptimizationPlan;
+  applied: AppliedMove[];
+}
 
 /** An error response body: `{ error }` with a message for a person. */
 export interface ApiError {

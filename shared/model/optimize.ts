@@ -43,3 +43,18 @@ export interface OptimizationPlan {
   prices: PriceSource[];
   notes: string[];
 }
+
+/** What applying one move did. */
+export interface AppliedMove {
+  wedding: string;
+  destination: string;
+  from: string;
+  to: string;
+  /** Copies moved and confirmed by the destination. */
+  moved: number;
+  /** Copies left in their class: the first reason, in words. */
+  failed: number;
+  reason: string | null;
+  /** Copies also used by another wedding's files: left where they are. */
+  shared: number;
+}

@@ -457,6 +457,11 @@ export async function handleApi(
       return costReport(engine.store, engine.config, engine.clock.now()) satisfies Response<'GET /api/cost'>;
     case 'GET /api/audit':
       return engine.audit.query({ limit: 500 }) satisfies Response<'GET /api/audit'>;
+    case 'GET /api/optimize':
+      return (await engine.optimizationPlan()) satisfies Response<'GET /api/optimize'>;
+    case 'POST /api/optimize/apply':
+      parse(z.object({}).strict(), body ?? {});
+      return (await engine.applyOptimization()) satisfies Response<'POST /api/optimize/apply'>;
     case 'GET /api/studio':
       try {
         return (await firstStudioView(engine.repos)) satisfies Response<'GET /api/studio'>;

@@ -43,6 +43,8 @@ export class ApiServer {
   };
   private readonly onProblem = (message: string) => this.broadcast({ type: 'problem', message });
   private readonly onRestore = (p: RestoreProgress) => this.broadcast({ type: 'restore', ...p });
+  private readonly onOptimize = (done: number, total: number) =>
+    this.broadcast({ type: 'optimize', done, total });
   /** A manifest stored makes its files restorable by name: protection changes with it. */
   private readonly onSnapshot = (written: string) => {
     this.broadcast({ type: 'snapshot', written });
@@ -95,6 +97,7 @@ export class ApiServer {
     this.host.on('file', this.onFile);
     this.host.on('problem', this.onProblem);
     this.host.on('restore', this.onRestore);
+    this.host.on('optimize', this.onOptimize);
     this.host.on('snapshot', this.onSnapshot);
     this.host.on('health', this.onHealth);
     this.host.on('engine', this.onEngine);
@@ -130,6 +133,7 @@ export class ApiServer {
     this.statusEvents.close();
     this.host.off('file', this.onFile);
     this.host.off('problem', this.onProblem);
+    this.host.off('optimize', this.onOptimize);
     this.host.off('restore', this.onRestore);
     this.host.off('snapshot', this.onSnapshot);
     this.host.off('health', this.onHealth);

@@ -285,6 +285,7 @@ export class EngineHost extends EventEmitter<HostEvents> {
       snapshot: (w: string) => this.emit('snapshot', w),
       problem: (m: string) => this.emit('problem', m),
       restore: (p: EngineEvents['restore'][0]) => this.emit('restore', p),
+      optimize: (done: number, total: number) => this.emit('optimize', done, total),
       health: (d: string) => this.emit('health', d),
     };
     engine.on('read', forward.read);
@@ -292,6 +293,7 @@ export class EngineHost extends EventEmitter<HostEvents> {
     engine.on('snapshot', forward.snapshot);
     engine.on('problem', forward.problem);
     engine.on('restore', forward.restore);
+    engine.on('optimize', forward.optimize);
     engine.on('health', forward.health);
     this.detach = () => {
       engine.off('read', forward.read);
@@ -299,6 +301,7 @@ export class EngineHost extends EventEmitter<HostEvents> {
       engine.off('snapshot', forward.snapshot);
       engine.off('problem', forward.problem);
       engine.off('restore', forward.restore);
+      engine.off('optimize', forward.optimize);
       engine.off('health', forward.health);
     };
     this.current = engine;

@@ -5,27 +5,15 @@
  * its old class.
  */
 import pLimit from 'p-limit';
-import type { OptimizationPlan } from '../../../shared/model/optimize.js';
+import type { AppliedMove, OptimizationPlan } from '../../../shared/model/optimize.js';
+
+export type { AppliedMove };
 import type { Clock } from '../clock.js';
 import { DestinationError } from '../destinations/errors.js';
 import { changeObjectClass } from '../repo/objects.js';
 import type { Repository } from '../repo/repository.js';
 import type { AuditLog } from '../store/audit-log.js';
 import type { Store } from '../store/store.js';
-
-export interface AppliedMove {
-  wedding: string;
-  destination: string;
-  from: string;
-  to: string;
-  /** Copies moved and confirmed by the destination. */
-  moved: number;
-  /** Copies left in their class: the first reason, in words. */
-  failed: number;
-  reason: string | null;
-  /** Copies also used by another wedding's files: left where they are. */
-  shared: number;
-}
 
 export interface ApplyDeps {
   store: Store;

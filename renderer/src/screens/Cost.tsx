@@ -11,6 +11,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { CostReport } from '../../../shared/model/cost.js';
+import { OptimizePlan } from '../components/OptimizePlan.js';
 import { Empty, ErrorState, Loading, NotAvailable } from '../components/States.js';
 import { api, notServed } from '../lib/api.js';
 import { formatBytes, formatDay, formatMoney, formatTime } from '../lib/format.js';
@@ -168,6 +169,7 @@ export function CostView({ report }: { report: CostReport }) {
 /** Screen 5: what the backups cost. */
 export function CostScreen() {
   const cost = useResource(() => api.get('GET /api/cost'), 'cost');
+  const plan = useResource(() => api.get('GET /api/optimize'), 'optimize');
   return (
     <div className="screen">
       <h1>Cost</h1>
@@ -186,6 +188,23 @@ export function CostScreen() {
       ) : (
         <CostView report={cost.data} />
       )}
+      <section className="card" aria-labelledby="cost-plan-title">
+        <h2 id="cost-plan-title">Store it for less</h2>
+        {plan.state === 'error' && notServed(plan.error) ? null : plan.state === 'error' ? (
+          <ErrorState error={plan.error} retry={plan.reload} what="The optimizer’s plan" />
+        ) : !plan.data ? (
+          <Loading label="Planning colder classes" rows={2} />
+        ) : (
+          <OptimizePlan
+            plan={plan.data}
+            onApply={async () => {
+              const done = await api.post('POST /api/optimize/apply', {});
+              cost.reload();
+              return done;
+            }}
+          />
+        )}
+      </section>
     </div>
   );
 }
