@@ -127,6 +127,10 @@ describe('tray words', () => {
     expect(filesToGo(working)).toBe(6);
     expect(trayTooltip(working, false)).toBe('Keepsake is backing up: 6 file(s) to go');
     expect(trayTooltip(null, false)).toBe('Keepsake is working');
+    // The line Backblaze users rely on: when every file last met its target.
+    expect(trayTooltip({ ...working, protectedAsOf: '2026-06-14T21:22:00' }, false)).toMatch(
+      /^Keepsake is backing up: 6 file\(s\) to go; backed up as of 14 Jun(,| at) 21:22$/,
+    );
     expect(trayTooltip(working, true, '14:05')).toBe('Keepsake is paused until 14:05');
     expect(trayTooltip(downNas, false)).toBe(
       'Keepsake needs attention: "NAS" cannot be reached: the drive is not connected.',

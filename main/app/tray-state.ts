@@ -65,17 +65,31 @@ export function trayStateFor(status: StatusReport | null, paused: boolean): Tray
   return status.allProtected && running + retrying === 0 ? 'protected' : 'working';
 }
 
+/** `; backed up as of 14 Jun, 21:22` (the last time every file met its target), or nothing. */
+function asOf(status: StatusReport | null): string {
+  if (!status?.protectedAsOf) return '';
+  const d = new Date(status.protectedAsOf);
+  const when = new Intl.DateTimeFormat('en-GB', {
+    day: 'numeric',
+    month: 'short',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).format(d);
+  return `; backed up as of ${when}`;
+}
+
 /** The tray's tooltip: the state in words, with its first reason or how much is left. */
 export function trayTooltip(status: StatusReport | null, paused: boolean, pausedUntil?: string): string {
   const state = trayStateFor(status, paused);
   switch (state) {
     case 'attention':
-      return `Keepsake needs attention: ${attentionReasons(status!)[0]}`;
+      return `Keepsake needs attention: ${attentionReasons(status!)[0]}${asOf(status)}`;
     case 'paused':
       return `Keepsake is paused${pausedUntil ? ` until ${pausedUntil}` : ''}`;
     case 'working': {
       const left = status ? filesToGo(status) : 0;
-      return left > 0 ? `Keepsake is backing up: ${left} file(s) to go` : 'Keepsake is working';
+      const working = left > 0 ? `Keepsake is backing up: ${left} file(s) to go` : 'Keepsake is working';
+      return `${working}${asOf(status)}`;
     }
     case 'protected':
       return 'Keepsake: everything is protected';

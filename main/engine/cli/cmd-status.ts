@@ -129,7 +129,14 @@ export function printStatus(r: StatusReport): void {
         ? 'All files are protected (copies on this laptop count: protection.laptopCounts is true).'
         : 'All files are protected: each can be restored even if this laptop is lost.',
     );
-  else console.log('Not every file is protected yet.');
+  else
+    console.log(
+      `Not every file is protected yet. ${
+        r.protectedAsOf
+          ? `Backed up as of ${localTime(r.protectedAsOf)} (the last time every file met its target).`
+          : 'Never fully backed up yet.'
+      }`,
+    );
 }
 
 /** `keepsake status [--json]`. */

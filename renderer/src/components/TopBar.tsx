@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { StatusReport } from '../../../shared/model/status.js';
 import { api } from '../lib/api.js';
 import { useLiveState } from '../lib/events.js';
-import { plural } from '../lib/format.js';
+import { formatTime, plural } from '../lib/format.js';
 import { overall } from '../lib/protection.js';
 import { useStatus } from '../lib/status.js';
 import { Icon } from './Icon.js';
@@ -71,10 +71,23 @@ export function TopBar() {
         className={`topbar-summary tone-${tone}`}
         role="status"
         aria-live="polite"
-        title={detail ?? summary}
+        title={`${detail ?? summary}${
+          status && !status.allProtected
+            ? status.protectedAsOf
+              ? ` (backed up as of ${formatTime(status.protectedAsOf)})`
+              : ' (not fully backed up yet)'
+            : ''
+        }`}
       >
         <Icon name={tone === 'ok' ? 'shield' : tone === 'bad' ? 'alert' : 'clock'} />
         <span>{summary}</span>
+        {status && !status.allProtected && (
+          <span className="topbar-asof" data-testid="backed-up-as-of">
+            {status.protectedAsOf
+              ? `backed up as of ${formatTime(status.protectedAsOf)}`
+              : 'not fully backed up yet'}
+          </span>
+        )}
         {paused && <span className="topbar-paused">Uploads paused</span>}
       </div>
       <div className="topbar-actions">

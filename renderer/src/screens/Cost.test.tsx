@@ -74,6 +74,20 @@ describe('the cost dashboard', () => {
     expect(screen.getByText('Shared content is charged once.')).toBeTruthy();
   });
 
+  it('says why an S3-compatible server costs $0.00, and how to give its price', () => {
+    const custom = {
+      ...report.destinations[0]!,
+      name: 'MinIO',
+      kind: 's3' as const,
+      provider: 'custom' as const,
+      priced: false,
+    };
+    render(<CostView report={{ ...report, destinations: [...report.destinations, custom] }} />);
+    expect(screen.getByTestId('cost-unpriced').textContent).toMatch(
+      /MinIO is an S3-compatible server without a list price, so its copies count as \$0\.00 here\. Add the price per GB-month under priceOverrides\.custom/,
+    );
+  });
+
   it('charts the year as running totals of both setups', () => {
     const c = cumulative(report);
     expect(c).toHaveLength(12);

@@ -11,6 +11,7 @@ import {
   YAxis,
 } from 'recharts';
 import type { CostReport } from '../../../shared/model/cost.js';
+import { Icon } from '../components/Icon.js';
 import { OptimizePlan } from '../components/OptimizePlan.js';
 import { Empty, ErrorState, Loading, NotAvailable } from '../components/States.js';
 import { api, notServed } from '../lib/api.js';
@@ -40,8 +41,20 @@ export function CostView({ report }: { report: CostReport }) {
     minimum: dollars(d.monthly.minimum),
   }));
   const weddings = [...report.weddings].sort((a, b) => b.monthly - a.monthly);
+  const unpriced = report.destinations.filter((d) => !d.priced && d.provider !== 'local');
   return (
     <>
+      {unpriced.length > 0 && (
+        <p className="callout callout-warn" role="status" data-testid="cost-unpriced">
+          <Icon name="alert" />
+          <span>
+            {unpriced.map((d) => d.name).join(', ')} {unpriced.length === 1 ? 'is an' : 'are'} S3-compatible{' '}
+            {unpriced.length === 1 ? 'server' : 'servers'} without a list price, so{' '}
+            {unpriced.length === 1 ? 'its' : 'their'} copies count as $0.00 here. Add the price per GB-month
+            under <code>priceOverrides.custom</code> in config.json (docs/CONFIG.md) to see what they cost.
+          </span>
+        </p>
+      )}
       <dl className="tiles">
         <div className="tile">
           <dt>This month</dt>
