@@ -157,14 +157,21 @@ export class ApiServer {
           res,
           refused?.status ?? 401,
           refused?.reason ?? 'this login link was used already or has expired',
+          req,
         );
       res.writeHead(303, { 'Set-Cookie': cookie, Location: '/' });
       res.end();
       return;
     }
     const refused = this.guard.refusal(req, { needsAuth: true });
-    if (refused) return this.fail(res, refused.status, refused.reason);
+    if (refused) return this.fail(res, refused.status, refused.reason, req);
     if (url.pathname === '/api/events') return this.openStream(res);
+    // `keepsake open`: a fresh one-time login link, for the holder of the secret.
+    if (url.pathname === '/api/login-link' && req.method === 'POST') {
+      res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ url: this.guard.loginUrl(this.host.clock.now()) }));
+      return;
+    }
     if (url.pathname.startsWith('/api/')) {
       try {
         const body = req.method === 'POST' ? await readJson(req) : undefined;
@@ -192,8 +199,22 @@ export class ApiServer {
     res.on('close', () => this.streams.delete(res));
   }
 
-  private fail(res: ServerResponse, status: number, error: string): void {
+  /**
+   * An error: JSON for the API; for a browser opening a page without a valid session (a used login
+   * link, a bookmarked address), a page saying how to get in again.
+   */
+  private fail(res: ServerResponse, status: number, error: string, req?: IncomingMessage): void {
     if (res.headersSent) return void res.end();
+    const page =
+      req &&
+      status === 401 &&
+      !(req.url ?? '').startsWith('/api/') &&
+      /text\/html/.test(req.headers.accept ?? '');
+    if (page) {
+      res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8' });
+      res.end(loginPage(error));
+      return;
+    }
     res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8' });
     res.end(JSON.stringify({ error }));
   }
@@ -213,4 +234,16 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   } catch {
     throw new HttpError(400, 'request body is not valid JSON');
   }
+}
+
+/** The page a browser gets without a valid session: what happened and how to get a new link. */
+function loginPage(reason: string): string {
+  const why = reason.startsWith('this login link')
+    ? 'This login link was used already or has expired: each link opens Keepsake once.'
+    : 'This window is not signed in to Keepsake (links work once, and a restart ends old sessions).';
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Keepsake: sign in again</title>
+</head><body>
+<h1>Open Keepsake again</h1><p>${why}</p>
+<p>To get a new link, run <code>npx keepsake open</code> in a terminal in the Keepsake folder, or
+open Keepsake from its tray icon. Your backups keep running meanwhile.</p></body></html>`;
 }

@@ -6,6 +6,7 @@ import { EngineHost } from '../host/engine-host.js';
 import { shellSecretsFor } from '../secrets/shell-secrets.js';
 import { homeOf, type GlobalOptions } from './context.js';
 import { formatBytes } from './output.js';
+import { lastPort, removeAgent, writeAgent } from './agent-file.js';
 import { RepeatedLines } from './repeated-lines.js';
 import { refuseSymlink, writeOwnerOnly } from '../owner-only.js';
 
@@ -37,13 +38,29 @@ export async function runUntilStopped(home: string, opts: RunOptions): Promise<v
   const host = await EngineHost.open({ home, secrets: () => shellSecretsFor(home) });
   try {
     announce(host.engine);
-    await runHost(host, opts);
+    await runHost(host, home, opts);
   } finally {
     await host.close();
   }
 }
 
-async function runHost(host: EngineHost, opts: RunOptions): Promise<void> {
+/**
+ * The API server on `port` (the last run's when none is given, so an open window's address stays
+ * the same), or on any free port when that one is taken.
+ */
+async function listenApi(host: EngineHost, home: string, port: number | undefined) {
+  const wanted = port ?? lastPort(home);
+  const api = new ApiServer(host, { uiRoot: defaultUiRoot(), ...(wanted ? { port: wanted } : {}) });
+  try {
+    return { api, ...(await api.listen()) };
+  } catch (err) {
+    if (port !== undefined || (err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    const any = new ApiServer(host, { uiRoot: defaultUiRoot() });
+    return { api: any, ...(await any.listen()) };
+  }
+}
+
+async function runHost(host: EngineHost, home: string, opts: RunOptions): Promise<void> {
   const verbose = opts.verbose;
   const abort = new AbortController();
   const stop = (sig: string) => {
@@ -85,11 +102,13 @@ async function runHost(host: EngineHost, opts: RunOptions): Promise<void> {
       console.log(`${protectedFiles} file(s) protected, ${formatBytes(read)} read so far.`);
     protectedFiles = 0;
   }, 30_000);
-  const api = new ApiServer(host, { uiRoot: defaultUiRoot(), ...(opts.port ? { port: opts.port } : {}) });
-  const { url } = await api.listen();
+  const { api, url } = await listenApi(host, home, opts.port);
   console.log(`Keepsake's window: open ${api.guard.loginUrl(host.clock.now())}`);
-  console.log(`  (the link works once; API at ${url}api/, secret-protected)`);
+  console.log(
+    `  (the link works once; \`npx keepsake open\` prints a new one; API at ${url}api/, secret-protected)`,
+  );
   if (opts.secretFile) writeOwnerOnly(opts.secretFile, JSON.stringify({ url, secret: api.guard.secret }));
+  writeAgent(home, { url, secret: api.guard.secret, pid: process.pid });
   try {
     await host.run(abort.signal, () =>
       console.log('Initial scan done; watching for new files. Press Ctrl-C to stop.'),
@@ -97,6 +116,7 @@ async function runHost(host: EngineHost, opts: RunOptions): Promise<void> {
   } finally {
     clearInterval(ticker);
     problems.flush();
+    removeAgent(home, process.pid);
     await api.close();
   }
   console.log('Stopped cleanly.');

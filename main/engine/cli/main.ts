@@ -7,6 +7,7 @@ import { registerDestinations } from './cmd-destinations.js';
 import { registerFolders } from './cmd-folders.js';
 import { registerInit } from './cmd-init.js';
 import { registerKey } from './cmd-key.js';
+import { registerOpen } from './cmd-open.js';
 import { registerOptimize } from './cmd-optimize.js';
 import { registerPolicy } from './cmd-policy.js';
 import { registerRestore } from './cmd-restore.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
     registerWeddings,
     registerBackup,
     registerRun,
+    registerOpen,
     registerStatus,
     registerAnalyze,
     registerPolicy,
