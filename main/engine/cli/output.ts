@@ -33,6 +33,8 @@ export function table(rows: string[][]): string {
 export function progressBar(
   enabled: boolean,
   label: string,
+  /** The caller gives the time left as the `timeLeft` payload (cli-progress's own estimate otherwise). */
+  opts: { eta?: 'payload' } = {},
 ): {
   start(total: number): void;
   update(value: number, payload?: Record<string, string>): void;
@@ -43,7 +45,7 @@ export function progressBar(
     return { start() {}, update() {}, setTotal() {}, stop() {} };
   }
   const bar = new SingleBar({
-    format: `${label} [{bar}] {percentage}% | {done} of {all} | ETA {eta_formatted} | {what}`,
+    format: `${label} [{bar}] {percentage}% | {done} of {all} | ${opts.eta === 'payload' ? '{timeLeft} left' : 'ETA {eta_formatted}'} | {what}`,
     stream: process.stderr,
     hideCursor: true,
     clearOnComplete: false,
@@ -56,12 +58,17 @@ export function progressBar(
   return {
     start(t) {
       total = t;
-      bar.start(Math.max(1, t), 0, { done: formatBytes(0), all: formatBytes(t), what: '' });
+      bar.start(Math.max(1, t), 0, {
+        done: formatBytes(0),
+        all: t > 0 ? formatBytes(t) : 'what the scan finds',
+        what: '',
+        timeLeft: 'unknown',
+      });
     },
     update(value, payload = {}) {
       bar.update(Math.min(value, total), {
         done: formatBytes(value),
-        all: formatBytes(total),
+        all: total > 0 ? formatBytes(total) : 'what the scan finds',
         what: '',
         ...payload,
       });
