@@ -23,7 +23,7 @@ export function registerBackup(program: Command): void {
         const progress = new PhotoProgress();
         let shown = { done: 0, total: 0, etaSeconds: null as number | null };
         const tick = () => {
-          shown = progress.update(engine.pendingBytes(), Date.now());
+          shown = progress.update(engine.pendingBytes(), engine.clock.now());
           bar.setTotal(shown.total);
           bar.update(shown.done, { timeLeft: formatEta(shown.etaSeconds) });
         };
