@@ -34,6 +34,12 @@ export function ProtectionBadge({ destination, badge }: { destination: string; b
           <Icon name="alert" /> Failed
         </Badge>
       );
+    case 'waiting':
+      return (
+        <Badge tone="warn" title={`${destination}: ${badge.reason}. Keepsake retries on its own.`}>
+          <Icon name="clock" /> Waiting
+        </Badge>
+      );
     case 'not-required':
       return (
         <Badge tone="neutral" title={`${destination} is not needed for this wedding's protection`}>

@@ -32,10 +32,10 @@ describe('destination badges', () => {
       percent: 0,
     });
   });
-  it('says failed with the reason when the destination is down, or uploads failed for good', () => {
+  it('says waiting with the reason when the destination is down (retried: not failed), failed when uploads failed', () => {
     const w = wedding({ protected: 0, pending: 10, copies: { Drive: 0 } });
     expect(destinationBadge(w, dest('Drive', { reachable: false, problem: 'drive unplugged' }))).toEqual({
-      kind: 'failed',
+      kind: 'waiting',
       reason: 'drive unplugged',
     });
     expect(

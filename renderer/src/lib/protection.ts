@@ -7,6 +7,8 @@ export type DestinationBadge =
   | { kind: 'protected' }
   | { kind: 'uploading'; percent: number }
   | { kind: 'failed'; reason: string }
+  /** The destination cannot be reached now: its copies wait, and Keepsake retries on its own. */
+  | { kind: 'waiting'; reason: string }
   | { kind: 'not-required' };
 
 /** Files of a wedding that need copies: everything live except files skipped on purpose. */
@@ -33,7 +35,7 @@ export function destinationBadge(
   if (!dest.enabled) return { kind: 'not-required' };
   if (!required && n > 0 && w.protected >= n) return { kind: 'not-required' };
   if (n === 0) return { kind: 'protected' };
-  if (!dest.reachable) return { kind: 'failed', reason: dest.problem ?? 'not reachable' };
+  if (!dest.reachable) return { kind: 'waiting', reason: dest.problem ?? 'not reachable' };
   if (w.failed > 0 && w.pending === 0)
     return { kind: 'failed', reason: `${plural(w.failed, 'file')} could not be stored` };
   return { kind: 'uploading', percent: percent(held, n) };

@@ -22,7 +22,8 @@ type DetailFile = WeddingDetail['files'][number];
 const STATE: Record<DetailFile['state'], { tone: 'ok' | 'warn' | 'bad' | 'neutral'; word: string }> = {
   protected: { tone: 'ok', word: 'Protected' },
   pending: { tone: 'warn', word: 'Pending' },
-  failed: { tone: 'bad', word: 'Failed' },
+  // Tried three times and still retried: the row says why.
+  failed: { tone: 'warn', word: 'Retrying' },
   skipped: { tone: 'neutral', word: 'Skipped' },
   deleted: { tone: 'neutral', word: 'Deleted from disk' },
 };

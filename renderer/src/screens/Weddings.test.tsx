@@ -59,8 +59,9 @@ describe('the weddings table', () => {
     expect(row.textContent).toContain('45.6 GB');
     expect(within(row).getByText('Protected')).toBeTruthy();
     expect(within(row).getByText('Uploading 50%')).toBeTruthy();
-    expect(within(row).getByText('Failed').closest('[title]')?.getAttribute('title')).toBe(
-      'NAS: share not mounted',
+    // A destination that is down is waited for and retried: "Waiting", not "Failed" (issue 15 item 2).
+    expect(within(row).getByText('Waiting').closest('[title]')?.getAttribute('title')).toBe(
+      'NAS: share not mounted. Keepsake retries on its own.',
     );
     expect(within(row).getByTestId('rule321').textContent).toBe('2 copies, 1 kind of media, none off-site');
     expect(screen.getAllByRole('columnheader').map((h) => h.textContent)).toEqual([
