@@ -40,6 +40,15 @@ export function ProtectionBadge({ destination, badge }: { destination: string; b
           <Icon name="clock" /> Waiting
         </Badge>
       );
+    case 'unreachable':
+      return (
+        <Badge
+          tone="warn"
+          title={`${destination} holds ${badge.held} of ${badge.of} files but cannot be reached now (${badge.reason}); they count again once it is back.`}
+        >
+          <Icon name="alert" /> Not reachable
+        </Badge>
+      );
     case 'not-required':
       return (
         <Badge tone="neutral" title={`${destination} is not needed for this wedding's protection`}>

@@ -12,6 +12,15 @@ function unreadableFolders(status: StatusReport): number {
   return (status.folders ?? []).filter((f) => !f.available).length;
 }
 
+/** `9:22 PM` today, else `Dec 7, 9:22 PM`: short enough for the bar. */
+export function shortMoment(iso: string, now = new Date()): string {
+  const d = new Date(iso);
+  const time = d.toLocaleTimeString(undefined, { hour: 'numeric', minute: '2-digit' });
+  return d.toDateString() === now.toDateString()
+    ? time
+    : `${d.toLocaleDateString(undefined, { month: 'short', day: 'numeric' })}, ${time}`;
+}
+
 /** The bar above every screen: one sentence on the state of all backups, the live link, pause and protect now. */
 export function TopBar() {
   const { status, reload, paused, setPaused } = useStatus();
@@ -80,11 +89,11 @@ export function TopBar() {
         }`}
       >
         <Icon name={tone === 'ok' ? 'shield' : tone === 'bad' ? 'alert' : 'clock'} />
-        <span>{summary}</span>
+        <span className="topbar-state">{summary}</span>
         {status && !status.allProtected && (
           <span className="topbar-asof" data-testid="backed-up-as-of">
             {status.protectedAsOf
-              ? `backed up as of ${formatTime(status.protectedAsOf)}`
+              ? `backed up as of ${shortMoment(status.protectedAsOf)}`
               : 'not fully backed up yet'}
           </span>
         )}

@@ -45,6 +45,15 @@ describe('destination badges', () => {
       reason: '2 files could not be stored',
     });
   });
+  it('never says Protected for copies on a destination that cannot be reached now (issue 15 item 1)', () => {
+    const w = wedding({ protected: 0, pending: 0, copies: { Drive: 10 } });
+    expect(destinationBadge(w, dest('Drive', { reachable: false, problem: 'drive unplugged' }))).toEqual({
+      kind: 'unreachable',
+      held: 10,
+      of: 10,
+      reason: 'drive unplugged',
+    });
+  });
   it('is not required by policy when the wedding is protected without it, or the policy names others', () => {
     expect(destinationBadge(wedding({ copies: { Vault: 10, Cloud: 0 } }), dest('Cloud'))).toEqual({
       kind: 'not-required',

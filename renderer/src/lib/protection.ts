@@ -9,6 +9,8 @@ export type DestinationBadge =
   | { kind: 'failed'; reason: string }
   /** The destination cannot be reached now: its copies wait, and Keepsake retries on its own. */
   | { kind: 'waiting'; reason: string }
+  /** It holds the wedding's copies but cannot be reached now: they do not count until it is back. */
+  | { kind: 'unreachable'; held: number; of: number; reason: string }
   | { kind: 'not-required' };
 
 /** Files of a wedding that need copies: everything live except files skipped on purpose. */
@@ -19,7 +21,8 @@ export function needed(w: WeddingStatus): number {
 /**
  * The badge of one destination for one wedding: `protected` when it holds every file; `not required
  * by policy` when the wedding is protected without it (the target needs fewer copies, or a policy
- * places the files elsewhere); `failed` when the destination is down or the wedding's uploads failed;
+ * places the files elsewhere); `unreachable` when it holds copies but cannot be reached now (they do
+ * not count, as in status); `waiting` when it is down; `failed` when the wedding's uploads failed;
  * otherwise `uploading` with the share of files already there. `required` (from the wedding's
  * policy, when the engine tells it) overrides the guess.
  */
@@ -30,6 +33,9 @@ export function destinationBadge(
 ): DestinationBadge {
   const n = needed(w);
   const held = w.copies[dest.name] ?? 0;
+  // Copies on a destination that cannot be reached now do not count (as in status): never "Protected".
+  if (n > 0 && held > 0 && !dest.reachable && dest.enabled)
+    return { kind: 'unreachable', held: Math.min(held, n), of: n, reason: dest.problem ?? 'not reachable' };
   if (n > 0 && held >= n) return { kind: 'protected' };
   if (required && !required.includes(dest.name)) return { kind: 'not-required' };
   if (!dest.enabled) return { kind: 'not-required' };
