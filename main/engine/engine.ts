@@ -828,10 +828,12 @@ export class Engine extends EventEmitter<EngineEvents> {
 
   /** Each watched folder and whether it can be read now: a missing or unreadable one backs nothing up. */
   private async folderStatus(): Promise<FolderStatus[]> {
+    // From the config (what the user watches), also before the first scan has indexed them.
     return Promise.all(
-      this.store.folders.list().map(async (f) => {
-        const problem = await folderProblem(f.path);
-        return { path: f.path, kind: f.kind, available: problem === null, problem };
+      this.config.folders.map(async (f) => {
+        const path = resolve(f.path);
+        const problem = await folderProblem(path);
+        return { path, kind: f.kind, available: problem === null, problem };
       }),
     );
   }
@@ -870,7 +872,7 @@ export class Engine extends EventEmitter<EngineEvents> {
         warnings.push(`${w.wedding?.couple ?? 'Unassigned files'} cannot meet its policy: ${w.shortfall}`);
     if (this.config.protection.copies !== 'policy' && this.target > this.repos.length) {
       warnings.push(
-        `The protection target is ${this.target} copies but only ${this.repos.length} destination(s) are enabled.`,
+        `The protection target is ${this.target} ${this.target === 1 ? 'copy' : 'copies'} but only ${this.repos.length} destination(s) are enabled.`,
       );
     }
     return warnings;

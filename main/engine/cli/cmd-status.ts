@@ -69,7 +69,13 @@ export function failoverLine(f: FailoverSummary): string {
 export function printStatus(r: StatusReport): void {
   const dests = r.destinations.filter((d) => d.enabled).map((d) => d.name);
   const rows = [...r.weddings, ...(r.unassigned ? [r.unassigned] : [])];
-  if (rows.length === 0) console.log('No files yet.');
+  const watching = (r.folders ?? []).length > 0;
+  if (rows.length === 0)
+    console.log(
+      watching
+        ? 'No files indexed yet: the watched folders are scanned by `keepsake backup --once` or a running Keepsake.'
+        : 'No files yet: no folder is watched (add one with `keepsake folders add`).',
+    );
   else {
     console.log(
       table([
@@ -122,8 +128,9 @@ export function printStatus(r: StatusReport): void {
     for (const f of failovers.slice(0, 5)) console.log(`  ${failoverLine(f)}`);
   }
   for (const f of r.folders ?? []) if (!f.available) console.log(`UNAVAILABLE: ${f.path}`);
-  if (rows.length === 0 && r.allProtected) console.log('Nothing to back up yet.');
-  else if (r.allProtected)
+  if (rows.length === 0 && r.allProtected) {
+    if (!watching) console.log('Nothing to back up yet.');
+  } else if (r.allProtected)
     console.log(
       r.laptopCounts
         ? 'All files are protected (copies on this laptop count: protection.laptopCounts is true).'
