@@ -116,7 +116,9 @@ test.afterAll(async () => {
 });
 
 test('a destination is stopped and the UI shows it down and the failover', async ({ browser }) => {
-  test.setTimeout(90_000);
+  // Generous: right after the vitest run the machine is loaded, and the failover of 12 files then
+  // took over 60 s once (38 s on a quiet machine); the recovery time itself is checked below.
+  test.setTimeout(150_000);
   // The wedding was placed on the NAS and the cheaper cloud, S3: what fails over is really there.
   const before = await status();
   expect(before.mode).toBe('policy');
@@ -166,7 +168,7 @@ test('a destination is stopped and the UI shows it down and the failover', async
         s.weddings.every((w) => w.copies.NAS === w.files && w.copies.Azure === w.files);
       return done ? s : undefined;
     },
-    60_000,
+    100_000,
   );
   expect(settled.weddings.map((w) => [w.wedding?.couple, w.files, w.protected, w.belowTarget])).toEqual(
     expect.arrayContaining([
