@@ -6,7 +6,7 @@ import { RecentFiles } from '../components/RecentFiles.js';
 import { Empty, ErrorState, Loading, NotAvailable } from '../components/States.js';
 import { api, notServed } from '../lib/api.js';
 import { useLiveEvent, useRecentEvents } from '../lib/events.js';
-import { formatTime } from '../lib/format.js';
+import { formatBytes, formatElapsed, formatMoney, formatTime } from '../lib/format.js';
 import { useStatus } from '../lib/status.js';
 import { useResource } from '../lib/use-resource.js';
 
@@ -21,11 +21,32 @@ const KIND: Record<AuditKind, { word: string; tone: Tone }> = {
   'storage-class': { word: 'Storage class', tone: 'info' },
 };
 
-/** Facts of an event in a short line (counts, reasons), never a raw JSON dump. */
-function details(d: Record<string, unknown>): string {
+/** Words for the keys events record, where the key alone is jargon. */
+const KEY_WORDS: Record<string, string> = {
+  size: 'size',
+  bytes: 'size',
+  recoveryMs: 'recovered in',
+  monthlySaving: 'saves a month',
+};
+
+/** One fact in words: `size: 2.5 MB`, `recovered in 1 min 32 s`, `saves a month: $2.20`. */
+function fact(key: string, value: string | number | boolean): string {
+  const label = KEY_WORDS[key] ?? key.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  if (typeof value === 'number') {
+    if (key === 'size' || key === 'bytes') return `${label}: ${formatBytes(value)}`;
+    if (key.endsWith('Ms')) return `${label} ${formatElapsed(value)}`;
+    if (key === 'monthlySaving') return `${label}: ${formatMoney(value)}`;
+  }
+  return `${label}: ${String(value)}`;
+}
+
+/** Facts of an event in a short line (counts, reasons), in words, never a raw JSON dump. */
+export function details(d: Record<string, unknown>): string {
   return Object.entries(d)
-    .filter(([, v]) => ['string', 'number', 'boolean'].includes(typeof v))
-    .map(([k, v]) => `${k}: ${String(v)}`)
+    .filter((e): e is [string, string | number | boolean] =>
+      ['string', 'number', 'boolean'].includes(typeof e[1]),
+    )
+    .map(([k, v]) => fact(k, v))
     .join(' · ');
 }
 
