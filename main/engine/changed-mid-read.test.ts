@@ -86,8 +86,11 @@ describe('a file changed while it is being backed up', () => {
       finals.set(path, final);
       expect(sha256(final)).not.toBe(sha256(original));
 
-      // First attempt saw the change and dropped everything; the retry read the final bytes.
-      expect(run.outcomes).toEqual(['changed', 'protected']);
+      // The attempt that saw the change dropped everything; a retry read the final bytes. Under load
+      // the change can land only after a retry began, which then sees it too: one or more "changed".
+      expect(run.outcomes.at(-1)).toBe('protected');
+      expect(run.outcomes.slice(0, -1).length).toBeGreaterThan(0);
+      expect(new Set(run.outcomes.slice(0, -1))).toEqual(new Set(['changed']));
       expect(run.read).toBeGreaterThan(final.length);
       expect(run.report.allProtected).toBe(true);
 
